@@ -1,0 +1,104 @@
+"""Entry point of the command line: runs the Typer app and maps every failure to one
+line on stderr and the exit code of DESIGN.md. This is the only place that exits."""
+
+from __future__ import annotations
+
+import sys
+from typing import Sequence
+
+from mailctl.environment import Environment
+from mailctl.errors import EXIT_INTERRUPTED, EXIT_USAGE, MailctlError
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    # Errors from argument parsing happen before the global options are known; look
+    # for the json switch directly so a script that asked for JSON gets JSON errors.
+    args = list(argv)
+    return "--json" in args or any(
+        a in ("-o", "--output") and i + 1 < len(args) and args[i + 1] == "json" for i, a in enumerate(args)
+    ) or "--output=json" in args or "-ojson" in args
+
+
+def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    """Run one mailctl command line; returns the exit code."""
+    import click
+
+    from mailctl.cli.app import app
+    from mailctl.cli.runtime import Runtime
+    from mailctl.output import Output
+
+    env = env or Environment()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    runtime = Runtime(env)
+    command = _command(app)
+    try:
+        # click writes help and usage to sys.stdout/stderr; point them at the
+        # environment's streams so an injected environment captures everything.
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = env.stdout, env.stderr
+        try:
+            result = command.main(args=argv, prog_name="mailctl", standalone_mode=False, obj=runtime)
+        finally:
+            sys.stdout, sys.stderr = saved
+        return result if isinstance(result, int) else 0
+    except MailctlError as error:
+        runtime.out.error(error)
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.Abort:
+        env.stderr.write("\nmailctl: interrupted\n")
+        return EXIT_INTERRUPTED
+    except click.UsageError as error:
+        from mailctl.errors import UsageError
+
+        wrapped = UsageError(_usage_message(error))
+        if _wants_json(argv):
+            Output(env, "json").error(wrapped)
+        else:
+            hint = f"Try '{error.ctx.command_path} --help' for help." if error.ctx else ""
+            env.stderr.write(f"mailctl: error: {wrapped.message}\n" + (f"{hint}\n" if hint else ""))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        env.stderr.write("\nmailctl: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader (head, jq -e ...) went away; that is their choice, not an error.
+        _silence_stdout()
+        return 0
+    finally:
+        runtime.close()
+
+
+def _usage_message(error) -> str:
+    message = error.format_message()
+    # typer and click each append the same "Did you mean ...?" to an unknown command.
+    parts = message.split(" Did you mean ")
+    message = " Did you mean ".join(dict.fromkeys(parts))
+    return message[0].lower() + message[1:] if message else "invalid usage"
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+_COMMAND = None
+
+
+def _command(app):
+    global _COMMAND
+    if _COMMAND is None:
+        import typer.main
+
+        _COMMAND = typer.main.get_command(app)
+    return _COMMAND
+
+
+def main() -> None:
+    sys.exit(run())

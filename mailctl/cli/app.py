@@ -1,0 +1,84 @@
+"""The Typer application: global options and the command groups.
+
+Command modules import only typer and mailctl's light modules at top level; anything
+heavy (requests, keyring, rich tables, a backend) is imported inside the command that
+needs it, so `mailctl --help` stays fast."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from mailctl import __version__
+from mailctl.cli import account, domain, passwd, pop, profile, session
+from mailctl.cli.runtime import Runtime
+from mailctl.output import MODES
+
+app = typer.Typer(
+    name="mailctl",
+    help="Manage mailboxes on DirectAdmin, cPanel, WHM and mailbox.org from one command line.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mailctl {__version__}")
+        raise typer.Exit()
+
+
+def _output_mode(value: Optional[str]) -> Optional[str]:
+    if value is not None and value not in MODES:
+        raise typer.BadParameter(f"choose one of {', '.join(MODES)}")
+    return value
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    profile_name: Annotated[
+        Optional[str],
+        typer.Option("--profile", "-p", metavar="NAME", help="Profile to use (env: MAILCTL_PROFILE)."),
+    ] = None,
+    output: Annotated[
+        Optional[str],
+        typer.Option("--output", "-o", metavar="table|plain|json", callback=_output_mode,
+                     help="Output format (default: table on a terminal, plain in a pipe)."),
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Shorthand for --output json.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Answer yes to confirmations.")] = False,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail instead.")] = False,
+    timeout: Annotated[
+        Optional[float],
+        typer.Option("--timeout", metavar="SECONDS", min=0.1, help="Network timeout per request (default: 30)."),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Trace HTTP requests on stderr (secrets redacted).")
+    ] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in output (env: NO_COLOR).")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    runtime: Runtime = ctx.obj
+    options = runtime.options
+    options.profile = profile_name
+    options.output = "json" if json_ else output
+    options.yes = yes
+    options.no_input = no_input
+    runtime.env.no_input = no_input
+    options.timeout = timeout
+    options.debug = debug
+    options.no_color = no_color
+
+
+app.add_typer(profile.app, name="profile", help="Named connections to panels (stored in config.toml).")
+app.add_typer(session.app, name="session", help="Store, check and forget a profile's credentials.")
+app.add_typer(domain.app, name="domain", help="Domains the profile can manage.")
+app.add_typer(pop.app, name="pop", help="Mailboxes: list, create, delete.")
+app.add_typer(account.app, name="account", help="Hosting account login passwords (WHM, DirectAdmin).")
+app.command("passwd", help="Change a mailbox password.")(passwd.passwd)

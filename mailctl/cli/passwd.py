@@ -1,0 +1,72 @@
+"""`mailctl passwd ADDRESS [--self]`: change a mailbox password."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mailctl import validation
+from mailctl.cli.options import CpanelUser, Generate, PasswordFile, PasswordStdin
+
+
+def passwd(
+    ctx: typer.Context,
+    address: Annotated[str, typer.Argument(help="The mailbox, local@domain.")],
+    self_service: Annotated[
+        bool,
+        typer.Option("--self", help="DirectAdmin: change it as the mailbox owner, with the old password "
+                                    "(no panel login needed)."),
+    ] = False,
+    old_password_file: Annotated[
+        Optional[Path],
+        typer.Option("--old-password-file", metavar="PATH", help="With --self: read the old password from PATH."),
+    ] = None,
+    require_reset: Annotated[
+        bool, typer.Option("--require-reset", help="mailbox.org: make the user choose a new password at next login.")
+    ] = False,
+    password_stdin: PasswordStdin = False,
+    password_file: PasswordFile = None,
+    generate: Generate = False,
+    cpanel_user: CpanelUser = None,
+) -> None:
+    """Change a mailbox password. With --self and --password-stdin, stdin holds two lines:
+    the old password, then the new one."""
+    from mailctl.credentials import PasswordSource, _first_line, prompt_hidden, read_password_file
+    from mailctl.errors import UsageError
+    from mailctl.output import PASSWORD_COLUMNS
+
+    runtime = ctx.obj
+    target = validation.address(address)
+    if old_password_file is not None and not self_service:
+        raise UsageError("--old-password-file goes with --self")
+    if self_service and require_reset:
+        raise UsageError("--require-reset cannot be combined with --self")
+    source = PasswordSource(stdin=password_stdin, file=password_file, generate=generate)
+    backend = runtime.backend(cpanel_user=cpanel_user)
+    method = "change_password_self" if self_service else "change_password"
+    backend.require(method, "passwd --self" if self_service else "passwd")
+
+    old_password = None
+    if self_service:
+        if old_password_file is not None:
+            old_password = read_password_file(old_password_file, "old password")
+        elif password_stdin:
+            old_password = _first_line(runtime.env.read_stdin_line(), "old password on stdin")
+        else:
+            old_password = prompt_hidden(runtime.env, f"Current password of {target}", confirm=False)
+        runtime.register_secret(old_password)
+    password, generated = source.read(runtime.env, f"New password for {target}")
+    runtime.register_secret(password)
+
+    if self_service:
+        backend.change_password_self(target, old_password, password)
+    else:
+        backend.change_password(target, password, require_reset=require_reset)
+    runtime.out.message(f"Changed the password of {target}")
+    row = {"address": str(target), "changed": True}
+    if generated:
+        row["password"] = password
+    if generated or runtime.out.json:
+        runtime.out.record(row, PASSWORD_COLUMNS)

@@ -1,0 +1,139 @@
+"""`mailctl profile ...`: named connections in config.toml (never a secret)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mailctl import validation
+from mailctl.errors import UsageError
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Profile name (letters, digits, . _ -).")],
+    provider: Annotated[
+        str, typer.Option("--provider", metavar="directadmin|cpanel|whm|mailboxorg", help="The panel or API.")
+    ],
+    user: Annotated[str, typer.Option("--user", help="Login name on the panel / API account name.")],
+    url: Annotated[
+        Optional[str],
+        typer.Option("--url", help="Base URL, e.g. https://panel.example.com:2222 (mailbox.org: optional)."),
+    ] = None,
+    ca_bundle: Annotated[
+        Optional[Path], typer.Option("--ca-bundle", metavar="PATH", help="CA certificates to trust for this server.")
+    ] = None,
+    insecure: Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates (warns every run).")] = False,
+    allow_http: Annotated[bool, typer.Option("--allow-http", help="Permit plain http:// to a non-loopback host.")] = False,
+    login_as: Annotated[
+        Optional[str], typer.Option("--login-as", metavar="USER", help="DirectAdmin: act as USER (admin|USER login).")
+    ] = None,
+    cpanel_user: Annotated[
+        Optional[str], typer.Option("--cpanel-user", metavar="USER", help="WHM: default cPanel account for mailbox commands.")
+    ] = None,
+    legacy_api: Annotated[
+        bool, typer.Option("--legacy-api", help="WHM: the server only speaks the API 0 form of passwd.")
+    ] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing profile of that name.")] = False,
+    default: Annotated[bool, typer.Option("--default", help="Make it the default profile.")] = False,
+) -> None:
+    """Add a profile. The first profile becomes the default."""
+    from mailctl.config import Profile, editing
+
+    runtime = ctx.obj
+    name = validation.profile_name(name)
+    provider = validation.provider(provider)
+    if url is None:
+        if provider != "mailboxorg":
+            raise UsageError(f"--url is required for {provider} profiles")
+        url = "https://api.mailbox.org"
+    url = validation.url(url, allow_http=allow_http)
+    if login_as is not None:
+        if provider != "directadmin":
+            raise UsageError("--login-as applies to directadmin profiles")
+        validation.account_user(login_as)
+    if (cpanel_user is not None or legacy_api) and provider != "whm":
+        raise UsageError("--cpanel-user and --legacy-api apply to whm profiles")
+    if cpanel_user is not None:
+        validation.account_user(cpanel_user)
+    if ca_bundle is not None:
+        if insecure:
+            raise UsageError("--ca-bundle and --insecure contradict each other")
+        if not ca_bundle.is_file():
+            raise UsageError(f"CA bundle {ca_bundle} does not exist or is not a file")
+        ca_bundle = ca_bundle.resolve()
+    profile = Profile(
+        name=name, provider=provider, url=url, user=user, ca_bundle=str(ca_bundle) if ca_bundle else None,
+        insecure=insecure, login_as=login_as, cpanel_user=cpanel_user, legacy_api=legacy_api,
+    )
+    with editing() as config:
+        if name in config.names():
+            if not replace:
+                raise UsageError(f"profile {name!r} exists; pass --replace to overwrite it")
+            profile.secret_store = config.get(name).secret_store
+        config.put(profile)
+        if default or not config.default_name:
+            config.set_default(name)
+        is_default = config.default_name == name
+    if insecure:
+        runtime.out.warn(f"profile {name!r} will not verify TLS certificates")
+    runtime.out.message(f"Added profile {name!r} ({provider}, {url})" + (" as the default" if is_default else ""))
+    runtime.out.message(f"Next: mailctl -p {name} session login")
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """List profiles."""
+    from mailctl.output import PROFILE_COLUMNS
+
+    runtime = ctx.obj
+    config = runtime.config
+    rows = [p.to_json(default=p.name == config.default_name) for p in config.profiles()]
+    runtime.out.records(rows, PROFILE_COLUMNS)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    name: Annotated[Optional[str], typer.Argument(help="Profile name (default: the selected profile).")] = None,
+) -> None:
+    """Show one profile's settings."""
+    from mailctl.output import PROFILE_DETAIL_COLUMNS
+
+    runtime = ctx.obj
+    profile = runtime.config.get(validation.profile_name(name)) if name else runtime.profile()
+    runtime.out.record(profile.to_json(default=profile.name == runtime.config.default_name), PROFILE_DETAIL_COLUMNS)
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile name.")]) -> None:
+    """Remove a profile and forget its stored credentials."""
+    from mailctl.config import editing
+    from mailctl.errors import KeyringUnavailable
+
+    runtime = ctx.obj
+    name = validation.profile_name(name)
+    with editing() as config:
+        profile = config.get(name)
+        config.remove(name)
+    try:
+        runtime.credentials(profile).forget()
+    except KeyringUnavailable as exc:
+        runtime.out.warn(f"could not remove stored credentials: {exc.message}")
+    runtime.out.message(f"Removed profile {name!r}")
+
+
+@app.command("use")
+def use(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile name.")]) -> None:
+    """Make a profile the default."""
+    from mailctl.config import editing
+
+    name = validation.profile_name(name)
+    with editing() as config:
+        config.set_default(name)
+    ctx.obj.out.message(f"Default profile is now {name!r}")

@@ -1,0 +1,127 @@
+"""What a command gets: the environment, the global options, and lazy access to the
+config, the selected profile, its credentials and its backend. Nothing heavy is built
+until a command asks for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mailctl.environment import Environment
+from mailctl.errors import Declined, UsageError
+from mailctl.output import Output
+
+if TYPE_CHECKING:
+    from mailctl.backends.base import Backend
+    from mailctl.config import Config, Profile
+    from mailctl.credentials import Credentials
+    from mailctl.transport import Transport
+
+
+@dataclass
+class GlobalOptions:
+    profile: str | None = None
+    output: str | None = None
+    yes: bool = False
+    no_input: bool = False
+    timeout: float | None = None
+    debug: bool = False
+    no_color: bool = False
+
+
+@dataclass
+class Runtime:
+    env: Environment
+    options: GlobalOptions = field(default_factory=GlobalOptions)
+    _out: Output | None = None
+    _config: "Config | None" = None
+    _transports: list = field(default_factory=list)
+    # Passwords typed or generated in this run; every transport redacts them.
+    secrets: set = field(default_factory=set)
+
+    @property
+    def out(self) -> Output:
+        if self._out is None:
+            self._out = Output(self.env, self.options.output, color=not self.options.no_color)
+        return self._out
+
+    # -- configuration -------------------------------------------------------------------
+    @property
+    def config(self) -> "Config":
+        if self._config is None:
+            from mailctl.config import Config
+
+            self._config = Config.load()
+        return self._config
+
+    def profile(self) -> "Profile":
+        from mailctl.config import resolve_profile
+
+        requested = self.options.profile or self.env.environ.get("MAILCTL_PROFILE") or None
+        return resolve_profile(self.config, requested)
+
+    def credentials(self, profile: "Profile") -> "Credentials":
+        from mailctl.config import config_dir
+        from mailctl.credentials import Credentials
+
+        return Credentials(profile, dict(self.env.environ), config_dir() / "secrets")
+
+    # -- talking to a server -------------------------------------------------------------
+    def transport(self, profile: "Profile") -> "Transport":
+        from mailctl.transport import Transport, TransportSettings
+
+        if profile.insecure and not profile.pin_sha256:
+            self.out.warn(f"TLS certificate verification is OFF for profile {profile.name!r} (--insecure)")
+        settings = TransportSettings(
+            base_url=profile.url,
+            verify=False if profile.insecure else (profile.ca_bundle or True),
+            pin_sha256=profile.pin_sha256,
+            debug=self.env.stderr if self.options.debug else None,
+        )
+        if self.options.timeout is not None:
+            settings.timeout = self.options.timeout
+            settings.connect_timeout = min(settings.connect_timeout, self.options.timeout)
+        transport = Transport(settings, secrets=self.secrets)
+        self._transports.append(transport)
+        return transport
+
+    def backend(self, profile: "Profile | None" = None, *, cpanel_user: str | None = None) -> "Backend":
+        from mailctl.backends import backend_class
+        from mailctl.backends.base import BackendContext
+
+        profile = profile or self.profile()
+        if cpanel_user is not None and profile.provider != "whm":
+            raise UsageError(f"--cpanel-user applies to WHM profiles; {profile.name!r} is a {profile.provider} profile")
+        cls = backend_class(profile.provider)
+        ctx = BackendContext(
+            profile=profile,
+            credentials=self.credentials(profile),
+            transport_factory=lambda: self.transport(profile),
+            notice=self.out.warn,
+            cpanel_user=cpanel_user or profile.cpanel_user,
+        )
+        return cls(ctx)
+
+    def register_secret(self, value: str) -> None:
+        """A password typed or generated in this run: hide it from every trace (the
+        transports share this set)."""
+        self.secrets.add(value)
+
+    def close(self) -> None:
+        for transport in self._transports:
+            transport.close()
+
+    # -- asking the user -----------------------------------------------------------------
+    def confirm(self, question: str) -> None:
+        """Ask yes/no on the terminal; --yes answers for the user. Without a terminal the
+        answer cannot be given, so the run stops (exit 2) instead of guessing."""
+        if self.options.yes:
+            return
+        if not self.env.can_prompt:
+            raise UsageError(f"{question} -- not asking without a terminal: pass --yes to confirm")
+        self.env.stderr.write(f"{question} [y/N] ")
+        self.env.stderr.flush()
+        answer = self.env.stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            raise Declined("not confirmed; nothing was changed")
+

@@ -1,0 +1,186 @@
+"""Profiles: named connections stored in `config.toml` under the user's config dir.
+
+The file never holds a secret. It is rewritten atomically (temp file + rename, mode 0600)
+under an advisory lock, and keys this version does not know are written back untouched,
+so a config shared with a newer mailctl survives."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from mailctl import validation
+from mailctl.errors import ConfigError, NotFound
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+# Keys a profile may carry beyond the four every profile has. Anything else found in the
+# file is preserved but ignored.
+OPTIONAL_KEYS = ("ca_bundle", "insecure", "pin_sha256", "login_as", "cpanel_user", "legacy_api", "secret_store")
+
+
+def config_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("mailctl", appauthor=False))
+
+
+@dataclass
+class Profile:
+    name: str
+    provider: str
+    url: str
+    user: str
+    ca_bundle: str | None = None
+    insecure: bool = False
+    pin_sha256: str | None = None
+    login_as: str | None = None  # DirectAdmin: act as this user (sent as "user|login_as")
+    cpanel_user: str | None = None  # WHM: default cPanel account for mailbox commands
+    legacy_api: bool = False  # WHM: server speaks only the API 0 form of passwd
+    secret_store: str | None = None  # "plaintext" after an explicit opt-in; else the keyring
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, name: str, table: dict[str, Any], path: Path) -> "Profile":
+        missing = [key for key in ("provider", "url", "user") if not isinstance(table.get(key), str)]
+        if missing:
+            raise ConfigError(f"{path}: profile {name!r} lacks {', '.join(missing)}")
+        known = {key: table[key] for key in OPTIONAL_KEYS if key in table}
+        extra = {key: value for key, value in table.items() if key not in known and key not in ("provider", "url", "user")}
+        return cls(name=name, provider=table["provider"], url=table["url"], user=table["user"], extra=extra, **known)
+
+    def to_table(self) -> dict[str, Any]:
+        table: dict[str, Any] = {"provider": self.provider, "url": self.url, "user": self.user}
+        for key in OPTIONAL_KEYS:
+            value = getattr(self, key)
+            if value not in (None, False):
+                table[key] = value
+        table.update(self.extra)
+        return table
+
+    def to_json(self, *, default: bool = False) -> dict[str, Any]:
+        data = {"name": self.name, "provider": self.provider, "url": self.url, "user": self.user, "default": default}
+        for key in OPTIONAL_KEYS:
+            data[key] = getattr(self, key)
+        return data
+
+
+class Config:
+    """The parsed config file; `raw` keeps everything, including keys we don't know."""
+
+    def __init__(self, path: Path, raw: dict[str, Any]):
+        self.path = path
+        self.raw = raw
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Config":
+        path = path or config_dir() / "config.toml"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path, {})
+        except OSError as exc:
+            raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{path}: not UTF-8 text") from None
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            # tomllib's message ends with "(at line N, column M)".
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        profiles = raw.get("profiles", {})
+        if not isinstance(profiles, dict) or not all(isinstance(v, dict) for v in profiles.values()):
+            raise ConfigError(f"{path}: [profiles] must hold one table per profile, like [profiles.NAME]")
+        if "default" in raw and not isinstance(raw["default"], str):
+            raise ConfigError(f"{path}: 'default' must be a profile name")
+        return cls(path, raw)
+
+    @property
+    def default_name(self) -> str | None:
+        return self.raw.get("default")
+
+    def names(self) -> list[str]:
+        return sorted(self.raw.get("profiles", {}))
+
+    def profiles(self) -> list[Profile]:
+        return [self.get(name) for name in self.names()]
+
+    def get(self, name: str) -> Profile:
+        table = self.raw.get("profiles", {}).get(name)
+        if table is None:
+            known = ", ".join(self.names()) or "none yet; add one with 'mailctl profile add'"
+            raise NotFound(f"no profile named {name!r} (profiles: {known})")
+        return Profile.from_table(name, table, self.path)
+
+    def put(self, profile: Profile) -> None:
+        self.raw.setdefault("profiles", {})[profile.name] = profile.to_table()
+
+    def remove(self, name: str) -> None:
+        self.get(name)
+        del self.raw["profiles"][name]
+        if self.raw.get("default") == name:
+            del self.raw["default"]
+
+    def set_default(self, name: str) -> None:
+        self.get(name)
+        self.raw["default"] = name
+
+    def save(self) -> None:
+        import tomli_w
+
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data = tomli_w.dumps(self.raw).encode("utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=self.path.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+
+@contextlib.contextmanager
+def editing(path: Path | None = None) -> Iterator[Config]:
+    """Load, let the caller change, and save the config while holding an exclusive lock,
+    so two concurrent `profile add` runs both land instead of one overwriting the other."""
+    path = path or config_dir() / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock_path = path.with_name(path.name + ".lock")
+    with os.fdopen(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600), "r+") as lock:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - not on POSIX
+            pass
+        config = Config.load(path)
+        yield config
+        config.save()
+
+
+def resolve_profile(config: Config, requested: str | None) -> Profile:
+    """Flag/environment value first (the caller merged those), then the config's default,
+    then the only profile if there is exactly one."""
+    if requested:
+        return config.get(validation.profile_name(requested))
+    if config.default_name:
+        return config.get(config.default_name)
+    names = config.names()
+    if len(names) == 1:
+        return config.get(names[0])
+    if not names:
+        raise NotFound("no profile configured: add one with 'mailctl profile add NAME --provider ... --url ... --user ...'")
+    raise NotFound(f"several profiles and no default: choose one with --profile or 'mailctl profile use NAME' ({', '.join(names)})")

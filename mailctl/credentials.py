@@ -1,0 +1,214 @@
+"""Where secrets come from and go to.
+
+A profile's secret is resolved MAILCTL_SECRET > keyring (or the opt-in plaintext store).
+A provider session id (mailbox.org) is a second keyring entry next to it. `keyring` is
+imported only when a secret is actually needed, because it costs ~60 ms at start-up.
+
+New passwords for mailboxes and accounts never come from argv: a hidden prompt (twice)
+on a terminal, stdin, a file, or a generated one."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from mailctl.errors import KeyringUnavailable, NoCredentials, UsageError
+
+if TYPE_CHECKING:
+    from mailctl.config import Profile
+    from mailctl.environment import Environment
+
+SERVICE = "mailctl"
+SECRET_ENV = "MAILCTL_SECRET"
+_REMEDY = (
+    f"set {SECRET_ENV} for this run, or store the secret in a plaintext file (mode 0600) with "
+    "'mailctl session login --store plaintext'"
+)
+
+
+def _keyring():
+    """The keyring module, or KeyringUnavailable when no usable backend exists."""
+    try:
+        import keyring
+        import keyring.errors
+        from keyring.backends import fail
+    except Exception as exc:  # pragma: no cover - broken installation
+        raise KeyringUnavailable(f"cannot load the keyring library ({exc}); {_REMEDY}") from None
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
+        raise KeyringUnavailable(f"no usable OS keyring found; {_REMEDY}")
+    return keyring
+
+
+def _keyring_call(action: Callable, *args):
+    keyring = _keyring()
+    try:
+        return action(keyring, *args)
+    except keyring.errors.PasswordDeleteError:
+        return None
+    except keyring.errors.KeyringLocked:
+        raise KeyringUnavailable(f"the OS keyring is locked; unlock it, or {_REMEDY}") from None
+    except keyring.errors.KeyringError as exc:
+        raise KeyringUnavailable(f"the OS keyring failed ({exc}); {_REMEDY}") from None
+
+
+class Credentials:
+    """The secret (and provider session) of one profile."""
+
+    def __init__(self, profile: "Profile", environ: dict[str, str], plaintext_dir: Path):
+        self.profile = profile
+        self.environ = environ
+        self.plaintext_dir = plaintext_dir
+        self._secret: str | None = None
+
+    # -- where the secret lives --------------------------------------------------------
+    @property
+    def _plaintext(self) -> bool:
+        return self.profile.secret_store == "plaintext"
+
+    def _file(self, suffix: str = "") -> Path:
+        return self.plaintext_dir / f"{self.profile.name}{suffix}"
+
+    def _read(self, entry: str) -> str | None:
+        if self._plaintext:
+            try:
+                return self._file(entry).read_text(encoding="utf-8") or None
+            except FileNotFoundError:
+                return None
+        return _keyring_call(lambda k, name: k.get_password(SERVICE, name), self.profile.name + entry)
+
+    def _write(self, entry: str, value: str) -> None:
+        if self._plaintext:
+            _write_private(self._file(entry), value)
+        else:
+            _keyring_call(lambda k, name, v: k.set_password(SERVICE, name, v), self.profile.name + entry, value)
+
+    def _delete(self, entry: str) -> None:
+        if self._plaintext:
+            self._file(entry).unlink(missing_ok=True)
+        else:
+            _keyring_call(lambda k, name: k.delete_password(SERVICE, name), self.profile.name + entry)
+
+    # -- the profile's secret ----------------------------------------------------------
+    @property
+    def source(self) -> str | None:
+        """Where secret() would read from, without reading it from the keyring."""
+        if self.environ.get(SECRET_ENV):
+            return "environment"
+        return "plaintext" if self._plaintext else "keyring"
+
+    def secret(self) -> str:
+        if self._secret is None:
+            self._secret = self.environ.get(SECRET_ENV) or self._read("")
+        if not self._secret:
+            raise NoCredentials(
+                f"no stored credentials for profile {self.profile.name!r}: run 'mailctl session login' "
+                f"or set {SECRET_ENV}"
+            )
+        return self._secret
+
+    def has_stored_secret(self) -> bool:
+        return self._read("") is not None
+
+    def store_secret(self, value: str) -> None:
+        self._write("", value)
+        self._secret = value
+
+    def forget(self) -> None:
+        self._delete("")
+        self._delete(":session")
+        self._secret = None
+
+    # -- the provider session (mailbox.org) --------------------------------------------
+    def session(self) -> str | None:
+        return self._read(":session")
+
+    def store_session(self, value: str) -> None:
+        self._write(":session", value)
+
+    def forget_session(self) -> None:
+        self._delete(":session")
+
+
+def _write_private(path: Path, value: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(value)
+
+
+# -- reading secrets the user types ----------------------------------------------------
+
+_SYMBOLS = "-_.,:;+=!@#%^*"
+
+
+def generate_password(length: int = 20) -> str:
+    """A random password with every character class, which every panel's strength check
+    accepts (they reject passwords without digits or symbols)."""
+    alphabet = string.ascii_letters + string.digits + _SYMBOLS
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+            and any(c in _SYMBOLS for c in candidate)
+        ):
+            return candidate
+
+
+def _first_line(text: str, what: str) -> str:
+    line = text.split("\n", 1)[0].rstrip("\r")
+    if not line:
+        raise UsageError(f"{what} is empty")
+    return line
+
+
+def read_password_file(path: Path, what: str = "password") -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {what} file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{what} file {path} is not UTF-8 text") from None
+    return _first_line(text, f"{what} in {path}")
+
+
+def prompt_hidden(env: "Environment", prompt: str, *, confirm: bool) -> str:
+    if not env.can_prompt:
+        raise UsageError(
+            f"{prompt.lower()} needed but there is no terminal to ask on: "
+            "use --password-stdin, --password-file PATH or --generate"
+        )
+    first = env.getpass(f"{prompt}: ")
+    if not first:
+        raise UsageError(f"{prompt.lower()} is empty")
+    if confirm and env.getpass(f"{prompt} (again): ") != first:
+        raise UsageError("the two passwords do not match")
+    return first
+
+
+class PasswordSource:
+    """How the user asked to supply a new password, as parsed from the options."""
+
+    def __init__(self, *, stdin: bool = False, file: Path | None = None, generate: bool = False):
+        chosen = sum([bool(stdin), file is not None, bool(generate)])
+        if chosen > 1:
+            raise UsageError("choose one of --password-stdin, --password-file and --generate")
+        self.stdin = stdin
+        self.file = file
+        self.generate = generate
+
+    def read(self, env: "Environment", prompt: str = "New password") -> tuple[str, bool]:
+        """The new password and whether mailctl generated it (then it must be shown once)."""
+        if self.generate:
+            return generate_password(), True
+        if self.file is not None:
+            return read_password_file(self.file), False
+        if self.stdin:
+            return _first_line(env.read_stdin_line(), "password on stdin"), False
+        return prompt_hidden(env, prompt, confirm=True), False

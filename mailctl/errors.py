@@ -1,0 +1,114 @@
+"""mailctl's errors. Each class carries its exit code (DESIGN.md, "Exit codes"), so the
+mapping from failure to exit status lives here and nowhere else."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_AUTH = 4
+EXIT_TRANSPORT = 5
+EXIT_PARTIAL = 6
+EXIT_INTERRUPTED = 130
+
+
+class MailctlError(Exception):
+    """Base of every error mailctl reports to the user as one line and an exit code."""
+
+    exit_code = EXIT_REFUSED
+    code = "error"
+
+    def __init__(self, message: str, *, provider: str | None = None, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.provider = provider
+        # Extra lines (e.g. every message a panel returned); shown after the main line.
+        self.details = details or []
+
+    def to_json(self) -> dict:
+        body = {"code": self.code, "message": self.message, "provider": self.provider}
+        if self.details:
+            body["details"] = self.details
+        return {"error": body}
+
+
+class ProviderRefused(MailctlError):
+    """The server understood the request and said no (duplicate, weak password, ...)."""
+
+    exit_code = EXIT_REFUSED
+    code = "refused"
+
+
+class NotImplementedYet(MailctlError):
+    exit_code = EXIT_REFUSED
+    code = "not_implemented"
+
+
+class UsageError(MailctlError):
+    """Bad input caught before anything was sent."""
+
+    exit_code = EXIT_USAGE
+    code = "usage"
+
+
+class Unsupported(UsageError):
+    """The provider has no such capability (e.g. `account passwd` on mailbox.org)."""
+
+    code = "unsupported"
+
+    def __init__(self, provider: str, command: str, hint: str | None = None):
+        message = f"{provider} does not support '{command}'"
+        if hint:
+            message += f": {hint}"
+        super().__init__(message, provider=provider)
+
+
+class Declined(UsageError):
+    code = "declined"
+
+
+class ConfigError(UsageError):
+    code = "config"
+
+
+class NotFound(MailctlError):
+    exit_code = EXIT_NOT_FOUND
+    code = "not_found"
+
+
+class AuthError(MailctlError):
+    """Credentials rejected, permission missing, or none stored. Never retried."""
+
+    exit_code = EXIT_AUTH
+    code = "auth"
+
+
+class NoCredentials(AuthError):
+    code = "no_credentials"
+
+
+class KeyringUnavailable(AuthError):
+    code = "keyring_unavailable"
+
+
+class TransportError(MailctlError):
+    """Could not talk to the server, or could not read what it answered."""
+
+    exit_code = EXIT_TRANSPORT
+    code = "transport"
+
+
+class BadResponse(TransportError):
+    code = "bad_response"
+
+
+class AmbiguousWrite(TransportError):
+    """A write failed in transit and a follow-up read could not settle whether it happened."""
+
+    code = "ambiguous_write"
+
+
+class PartialFailure(MailctlError):
+    exit_code = EXIT_PARTIAL
+    code = "partial_failure"

@@ -1,0 +1,258 @@
+"""HTTP for every backend: one requests.Session per run, TLS verified, explicit timeouts,
+no redirects followed, retries only for requests the caller marks safe, and a --debug
+trace with every secret redacted.
+
+`requests` is imported here and only here; nothing imports this module until a command
+actually talks to a server."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, TextIO
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode
+
+import requests
+import requests.adapters
+
+from mailctl import __version__
+from mailctl.errors import TransportError
+
+# Field and header names whose values are secrets in some provider's wire format.
+SECRET_FIELDS = frozenset(
+    {
+        "pass", "passwd", "passwd2", "password", "password1", "password2", "oldpassword",
+        "password_hash", "secret", "token", "session", "authorization", "hpls-auth",
+        "proxy-authorization", "cookie", "set-cookie",
+    }
+)
+REDACTED = "***"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class _Adapter(requests.adapters.HTTPAdapter):
+    def __init__(self, pin_sha256: str | None, **kwargs):
+        self._pin = pin_sha256.replace(":", "").lower() if pin_sha256 else None
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        if self._pin:
+            kwargs["assert_fingerprint"] = self._pin
+        return super().init_poolmanager(*args, **kwargs)
+
+
+@dataclass
+class TransportSettings:
+    base_url: str
+    verify: bool | str = True  # False (--insecure), True, or a CA bundle path
+    pin_sha256: str | None = None
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_retry_after: float = 30.0
+    pool_size: int = 16
+    debug: TextIO | None = None
+
+
+@dataclass
+class Transport:
+    settings: TransportSettings
+    secrets: set[str] = field(default_factory=set)
+    sleep: Callable[[float], None] = time.sleep
+
+    def __post_init__(self) -> None:
+        session = requests.Session()
+        session.trust_env = False  # proxies and .netrc from the environment must not grab credentials
+        adapter = _Adapter(self.settings.pin_sha256, pool_connections=1, pool_maxsize=self.settings.pool_size, max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.headers["User-Agent"] = f"mailctl/{__version__}"
+        # A pinned certificate replaces the CA check: self-signed panel certificates are
+        # the reason pins exist, and urllib3 compares the fingerprint on every connection.
+        session.verify = False if self.settings.pin_sha256 else self.settings.verify
+        if self.settings.pin_sha256 or self.settings.verify is False:
+            import urllib3
+
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        self.session = session
+
+    def add_secret(self, value: str | None) -> None:
+        """Register a value that must never show in a trace, whatever field carries it."""
+        if value:
+            self.secrets.add(value)
+
+    def url(self, path: str) -> str:
+        return self.settings.base_url.rstrip("/") + path
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: dict[str, Any] | list[tuple[str, Any]] | None = None,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        safe: bool = False,
+    ) -> requests.Response:
+        """Send one request. `safe` marks a read that may be repeated after a connection
+        error, a 5xx or a 429; a write is sent once, whatever happens."""
+        url = self.url(path)
+        timeout = (min(self.settings.connect_timeout, self.settings.timeout), self.settings.timeout)
+        attempts = self.settings.retries + 1 if safe else 1
+        for attempt in range(1, attempts + 1):
+            self._trace_request(method, url, headers, data, json_body, auth)
+            try:
+                response = self.session.request(
+                    method, url, data=data, json=json_body, headers=headers, auth=auth,
+                    timeout=timeout, allow_redirects=False,
+                )
+            except requests.exceptions.RequestException as exc:
+                error = self._describe(exc)
+                if attempt < attempts and not isinstance(exc, requests.exceptions.SSLError):
+                    self._trace_note(f"{error}; retrying ({attempt}/{attempts - 1})")
+                    self.sleep(self.settings.backoff * 2 ** (attempt - 1))
+                    continue
+                raise error from None
+            self._trace_response(response)
+            if attempt < attempts and response.status_code in RETRY_STATUSES:
+                delay = self._retry_delay(response, attempt)
+                self._trace_note(f"HTTP {response.status_code}; retrying in {delay:.1f}s ({attempt}/{attempts - 1})")
+                self.sleep(delay)
+                continue
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- failure descriptions ------------------------------------------------------------
+    def _describe(self, exc: Exception) -> TransportError:
+        host = self.settings.base_url
+        if isinstance(exc, requests.exceptions.SSLError):
+            detail = _short(exc)
+            if "Fingerprints did not match" in detail:
+                return TransportError(
+                    f"the TLS certificate of {host} is not the pinned one: refusing to send anything; "
+                    "if the server's certificate was replaced on purpose, pin it again with "
+                    "'mailctl profile add NAME --replace ... --pin'"
+                )
+            if "CERTIFICATE_VERIFY_FAILED" in detail or "certificate verify failed" in detail:
+                return TransportError(
+                    f"TLS certificate of {host} could not be verified: give the profile a CA bundle "
+                    "(profile add --ca-bundle PATH) or pin its certificate (--pin); --insecure skips the check"
+                )
+            return TransportError(f"TLS handshake with {host} failed: {detail}")
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return TransportError(f"timed out connecting to {host} after {self.settings.connect_timeout:g}s")
+        if isinstance(exc, (requests.exceptions.ReadTimeout, requests.exceptions.Timeout)):
+            return TransportError(f"{host} did not answer within {self.settings.timeout:g}s (--timeout)")
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in repr(exc):
+            return TransportError(f"the answer from {host} was cut off")
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            text = repr(exc)
+            if "Connection refused" in text:
+                return TransportError(f"could not connect to {host}: connection refused")
+            if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+                return TransportError(f"could not resolve the host of {host}")
+            if "reset" in text.lower() or "aborted" in text.lower() or "RemoteDisconnected" in text:
+                return TransportError(f"{host} closed the connection without an answer")
+            return TransportError(f"could not connect to {host}: {_short(exc)}")
+        return TransportError(f"request to {host} failed: {_short(exc)}")
+
+    def _retry_delay(self, response: requests.Response, attempt: int) -> float:
+        header = response.headers.get("Retry-After", "")
+        if header.strip().isdigit():
+            return min(float(header.strip()), self.settings.max_retry_after)
+        return self.settings.backoff * 2 ** (attempt - 1)
+
+    # -- the --debug trace ----------------------------------------------------------------
+    def redact(self, text: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            for form in {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}:
+                text = text.replace(form, REDACTED)
+        return text
+
+    def _trace(self, line: str) -> None:
+        if self.settings.debug is not None:
+            self.settings.debug.write(self.redact(line) + "\n")
+            self.settings.debug.flush()
+
+    def _trace_note(self, text: str) -> None:
+        self._trace(f"* {text}")
+
+    def _trace_request(self, method, url, headers, data, json_body, auth) -> None:
+        if self.settings.debug is None:
+            return
+        self._trace(f"> {method} {url}")
+        for name, value in {**self.session.headers, **(headers or {})}.items():
+            self._trace(f"> {name}: {_redact_header(name, value)}")
+        if auth:
+            self._trace(f"> Authorization: Basic {REDACTED} (user {auth[0]})")
+        if data is not None:
+            pairs = data.items() if isinstance(data, dict) else data
+            self._trace("> " + urlencode([(k, REDACTED if k.lower() in SECRET_FIELDS else v) for k, v in pairs]))
+        if json_body is not None:
+            self._trace("> " + json.dumps(redact_structure(json_body)))
+
+    def _trace_response(self, response: requests.Response) -> None:
+        if self.settings.debug is None:
+            return
+        self._trace(f"< HTTP {response.status_code} {response.reason}")
+        for name, value in response.headers.items():
+            self._trace(f"< {name}: {_redact_header(name, value)}")
+        body = response.text
+        content_type = response.headers.get("Content-Type", "")
+        if "json" in content_type or body[:1] in ("{", "["):
+            try:
+                body = json.dumps(redact_structure(json.loads(body)))
+            except ValueError:
+                pass
+        elif "=" in body and "<" not in body[:1]:
+            body = urlencode([(k, REDACTED if k.lower() in SECRET_FIELDS else v) for k, v in parse_qsl(body, keep_blank_values=True)])
+        if len(body) > 2000:
+            body = body[:2000] + f"... ({len(response.content)} bytes)"
+        self._trace("< " + body)
+
+
+def redact_structure(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (REDACTED if str(k).lower() in SECRET_FIELDS else redact_structure(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_structure(v) for v in value]
+    return value
+
+
+def _redact_header(name: str, value: str) -> str:
+    if name.lower() in SECRET_FIELDS:
+        scheme = value.split(" ", 1)[0] if " " in value else ""
+        return f"{scheme} {REDACTED}".strip()
+    return value
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    match = re.search(r"\(Caused by \w+\((.*)\)\)", text)
+    return (match.group(1) if match else text)[:200]
+
+
+def format_fingerprint(hex_digest: str) -> str:
+    clean = hex_digest.replace(":", "").upper()
+    return ":".join(clean[i : i + 2] for i in range(0, len(clean), 2))
+
+
+def parse_json(response: requests.Response, provider: str) -> Any:
+    """The JSON body of an answer, or BadResponse (exit 5) naming what came instead."""
+    from mailctl.errors import BadResponse
+
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        snippet = response.content[:60].decode("utf-8", "replace").strip().replace("\n", " ")
+        raise BadResponse(
+            f"{provider} answered HTTP {response.status_code} with something that is not JSON: {snippet!r}",
+            provider=provider,
+        ) from None

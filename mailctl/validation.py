@@ -1,0 +1,147 @@
+"""Checks on what the user typed, run before anything is sent. Each failure is a
+UsageError (exit 2) with one line that names the bad value and the rule it broke."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from mailctl.errors import UsageError
+
+PROVIDERS = ("directadmin", "cpanel", "whm", "mailboxorg")
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# Panels accept a conservative subset of RFC 5322 local parts; anything wider is refused
+# by at least one of them, so it is refused here before a request is made.
+_LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9_+-])?$")
+_PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_ACCOUNT_USER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Address:
+    local: str
+    domain: str
+
+    def __str__(self) -> str:
+        return f"{self.local}@{self.domain}"
+
+
+def domain(value: str) -> str:
+    """A domain name, lower-cased, IDN converted to punycode."""
+    text = value.strip().rstrip(".").lower()
+    if not text:
+        raise UsageError("domain is empty")
+    try:
+        ascii_name = text.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise UsageError(f"invalid domain {value!r}: not a valid (internationalised) domain name") from None
+    labels = ascii_name.split(".")
+    if len(labels) < 2 or len(ascii_name) > 253 or not all(_LABEL.match(label) for label in labels):
+        raise UsageError(
+            f"invalid domain {value!r}: expected labels of letters, digits and hyphens separated by dots, "
+            "like example.com"
+        )
+    if labels[-1].isdigit():
+        raise UsageError(f"invalid domain {value!r}: the top-level label cannot be numeric")
+    return ascii_name
+
+
+def address(value: str) -> Address:
+    """A mailbox address; the local part is lower-cased (the panels store it so)."""
+    local, sep, dom = value.strip().rpartition("@")
+    if not sep or not local:
+        raise UsageError(f"invalid address {value!r}: expected local-part@domain")
+    local = local.lower()
+    if not _LOCAL.match(local) or ".." in local:
+        raise UsageError(
+            f"invalid address {value!r}: the local part may hold letters, digits and . _ + - "
+            "(not at the start, no '..', at most 64 characters)"
+        )
+    return Address(local, domain(dom))
+
+
+def quota_mb(value: str | int | None) -> int | None:
+    """A quota in MB: a non-negative whole number; 0 or 'unlimited' mean no limit."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text == "unlimited":
+        return 0
+    if not text.isdigit():
+        raise UsageError(f"invalid quota {value!r}: expected a whole number of MB (0 or 'unlimited' for no limit)")
+    number = int(text)
+    if number > 2**31 - 1:
+        raise UsageError(f"invalid quota {value!r}: too large")
+    return number
+
+
+def positive_int(name: str, value: int | None) -> int | None:
+    if value is not None and value < 0:
+        raise UsageError(f"invalid {name} {value}: must be 0 or more")
+    return value
+
+
+def profile_name(value: str) -> str:
+    if not _PROFILE.match(value):
+        raise UsageError(
+            f"invalid profile name {value!r}: use letters, digits, '.', '_' and '-' "
+            "(starting with a letter or digit, at most 64 characters)"
+        )
+    return value
+
+
+def account_user(value: str) -> str:
+    if not _ACCOUNT_USER.match(value):
+        raise UsageError(f"invalid user name {value!r}: use letters, digits, '.', '_' and '-'")
+    return value
+
+
+def provider(value: str) -> str:
+    name = value.strip().lower()
+    if name not in PROVIDERS:
+        raise UsageError(f"unknown provider {value!r}: choose one of {', '.join(PROVIDERS)}")
+    return name
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url(value: str, *, allow_http: bool = False) -> str:
+    """A panel's base URL: https (http only for loopback or with --allow-http), a host,
+    an optional port and path, and nothing that could carry a secret."""
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(f"invalid URL {value!r}: {exc}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http"):
+        raise UsageError(f"invalid URL {value!r}: expected https://HOST[:PORT]")
+    host = parts.hostname
+    if not host:
+        raise UsageError(f"invalid URL {value!r}: no host")
+    if parts.username is not None or parts.password is not None:
+        raise UsageError(f"invalid URL: credentials do not belong in a URL; use 'mailctl session login'")
+    if parts.query or parts.fragment:
+        raise UsageError(f"invalid URL {value!r}: remove the query string or fragment")
+    if port == 0:
+        raise UsageError(f"invalid URL {value!r}: port must be between 1 and 65535")
+    if scheme == "http" and not (allow_http or _is_loopback(host)):
+        raise UsageError(
+            f"refusing plain http:// for {host}: passwords would cross the network unencrypted; "
+            "use https:// or pass --allow-http"
+        )
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
