@@ -30,6 +30,9 @@ SECRET_FIELDS = frozenset(
 )
 REDACTED = "***"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Seconds before the first retry, doubling after that. A module value so the test suite
+# can shorten every wait at once.
+DEFAULT_BACKOFF = 0.5
 
 
 class _Adapter(requests.adapters.HTTPAdapter):
@@ -51,7 +54,7 @@ class TransportSettings:
     timeout: float = 30.0
     connect_timeout: float = 10.0
     retries: int = 3
-    backoff: float = 0.5
+    backoff: float | None = None  # None: DEFAULT_BACKOFF
     max_retry_after: float = 30.0
     pool_size: int = 16
     debug: TextIO | None = None
@@ -78,6 +81,8 @@ class Transport:
 
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self.session = session
+        if self.settings.backoff is None:
+            self.settings.backoff = DEFAULT_BACKOFF
 
     def add_secret(self, value: str | None) -> None:
         """Register a value that must never show in a trace, whatever field carries it."""

@@ -40,6 +40,8 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch) -> Iterator[MemoryKeyring]:
+    # Retries still happen, they just don't wait half a second each.
+    monkeypatch.setattr("mailctl.transport.DEFAULT_BACKOFF", 0.01)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     for name in ("MAILCTL_SECRET", "MAILCTL_PROFILE", "NO_COLOR"):
