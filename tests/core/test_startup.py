@@ -1,0 +1,44 @@
+"""Start-up cost is a feature (DESIGN.md): the CLI's import must not pull in the heavy
+libraries; they load inside the commands that need them."""
+
+import json
+import subprocess
+import sys
+
+import mailctl
+
+HEAVY = ("requests", "keyring", "rich.table", "rich.console")
+
+
+def _loaded_after(statement: str) -> list[str]:
+    code = f"import sys; {statement}; print(__import__('json').dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def test_importing_the_cli_loads_no_heavy_module():
+    loaded = _loaded_after("import mailctl.cli")
+    assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_building_the_command_tree_loads_no_heavy_module():
+    loaded = _loaded_after("import mailctl.cli.app, typer.main; typer.main.get_command(mailctl.cli.app.app)")
+    assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_version_fast_path_skips_the_cli_framework():
+    loaded = _loaded_after(
+        "import io; sys.argv = ['mailctl', '--version']; out, sys.stdout = sys.stdout, io.StringIO()\n"
+        "import mailctl.__main__ as m\ntry:\n m.main()\nexcept SystemExit: pass\nsys.stdout = out"
+    )
+    assert "typer" not in loaded and "click" not in loaded
+
+
+def test_version_through_python_m():
+    result = subprocess.run([sys.executable, "-m", "mailctl", "--version"], capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (0, f"mailctl {mailctl.__version__}\n")
+
+
+def test_version_among_other_options_uses_the_full_cli(cli):
+    result = cli("--no-color", "--version")
+    assert (result.exit_code, result.stdout) == (0, f"mailctl {mailctl.__version__}\n")
