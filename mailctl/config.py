@@ -12,7 +12,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from mailctl import validation
 from mailctl.errors import ConfigError, NotFound
@@ -27,7 +27,15 @@ else:  # pragma: no cover
 OPTIONAL_KEYS = ("ca_bundle", "insecure", "pin_sha256", "login_as", "cpanel_user", "legacy_api", "secret_store")
 
 
-def config_dir() -> Path:
+CONFIG_DIR_ENV = "MAILCTL_CONFIG_DIR"
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """MAILCTL_CONFIG_DIR if set, else the platform's user config dir (on Linux
+    $XDG_CONFIG_HOME/mailctl)."""
+    environ = os.environ if environ is None else environ
+    if environ.get(CONFIG_DIR_ENV):
+        return Path(environ[CONFIG_DIR_ENV])
     import platformdirs
 
     return Path(platformdirs.user_config_dir("mailctl", appauthor=False))

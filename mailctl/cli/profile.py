@@ -43,7 +43,7 @@ def add(
     default: Annotated[bool, typer.Option("--default", help="Make it the default profile.")] = False,
 ) -> None:
     """Add a profile. The first profile becomes the default."""
-    from mailctl.config import Profile, editing
+    from mailctl.config import Profile
 
     runtime = ctx.obj
     name = validation.profile_name(name)
@@ -71,7 +71,7 @@ def add(
         name=name, provider=provider, url=url, user=user, ca_bundle=str(ca_bundle) if ca_bundle else None,
         insecure=insecure, login_as=login_as, cpanel_user=cpanel_user, legacy_api=legacy_api,
     )
-    with editing() as config:
+    with runtime.editing_config() as config:
         if name in config.names():
             if not replace:
                 raise UsageError(f"profile {name!r} exists; pass --replace to overwrite it")
@@ -113,12 +113,11 @@ def show(
 @app.command("remove")
 def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile name.")]) -> None:
     """Remove a profile and forget its stored credentials."""
-    from mailctl.config import editing
     from mailctl.errors import KeyringUnavailable
 
     runtime = ctx.obj
     name = validation.profile_name(name)
-    with editing() as config:
+    with runtime.editing_config() as config:
         profile = config.get(name)
         config.remove(name)
     try:
@@ -131,9 +130,8 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile
 @app.command("use")
 def use(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile name.")]) -> None:
     """Make a profile the default."""
-    from mailctl.config import editing
-
+    runtime = ctx.obj
     name = validation.profile_name(name)
-    with editing() as config:
+    with runtime.editing_config() as config:
         config.set_default(name)
-    ctx.obj.out.message(f"Default profile is now {name!r}")
+    runtime.out.message(f"Default profile is now {name!r}")

@@ -5,6 +5,7 @@ until a command asks for it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailctl.environment import Environment
@@ -47,12 +48,24 @@ class Runtime:
 
     # -- configuration -------------------------------------------------------------------
     @property
+    def config_path(self) -> Path:
+        from mailctl.config import config_dir
+
+        return config_dir(self.env.environ) / "config.toml"
+
+    @property
     def config(self) -> "Config":
         if self._config is None:
             from mailctl.config import Config
 
-            self._config = Config.load()
+            self._config = Config.load(self.config_path)
         return self._config
+
+    def editing_config(self):
+        """The config, locked for a read-modify-write; saved when the block ends."""
+        from mailctl.config import editing
+
+        return editing(self.config_path)
 
     def profile(self) -> "Profile":
         from mailctl.config import resolve_profile
@@ -61,10 +74,9 @@ class Runtime:
         return resolve_profile(self.config, requested)
 
     def credentials(self, profile: "Profile") -> "Credentials":
-        from mailctl.config import config_dir
         from mailctl.credentials import Credentials
 
-        return Credentials(profile, dict(self.env.environ), config_dir() / "secrets")
+        return Credentials(profile, dict(self.env.environ), self.config_path.parent / "secrets")
 
     # -- talking to a server -------------------------------------------------------------
     def transport(self, profile: "Profile") -> "Transport":

@@ -26,7 +26,6 @@ def login(
     ] = None,
 ) -> None:
     """Check the profile's password / token / API key with the server, then store it."""
-    from mailctl.config import editing
     from mailctl.credentials import _first_line, prompt_hidden
     from mailctl.models import SessionInfo
     from mailctl.output import SESSION_COLUMNS
@@ -36,7 +35,7 @@ def login(
         raise UsageError(f"--store must be one of {', '.join(STORES)}")
     profile = runtime.profile()
     if store is not None and (profile.secret_store or "keyring") != store:
-        with editing() as config:
+        with runtime.editing_config() as config:
             profile.secret_store = "plaintext" if store == "plaintext" else None
             config.put(profile)
     credentials = runtime.credentials(profile)

@@ -169,3 +169,13 @@ def test_concurrent_adds_never_lose_or_corrupt(tmp_path):
         pool.map(_add_many, [(home, "a"), (home, "b")])
     names = Config.load(tmp_path / "config" / "mailctl" / "config.toml").names()
     assert len(names) == 20
+
+
+def test_config_dir_from_environment_variable(cli, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    assert add(cli, "x", "cpanel", "https://a.example.com", "u").exit_code == 0
+    result = cli(*ADD, "y", "--provider", "cpanel", "--url", "https://b.example.com", "--user", "u",
+                 environ={"MAILCTL_CONFIG_DIR": str(elsewhere)})
+    assert result.exit_code == 0
+    assert Config.load(elsewhere / "config.toml").names() == ["y"]
+    assert Config.load().names() == ["x"]
