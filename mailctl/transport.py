@@ -244,11 +244,6 @@ def _short(exc: Exception) -> str:
     return (match.group(1) if match else text)[:200]
 
 
-def format_fingerprint(hex_digest: str) -> str:
-    clean = hex_digest.replace(":", "").upper()
-    return ":".join(clean[i : i + 2] for i in range(0, len(clean), 2))
-
-
 def parse_json(response: requests.Response, provider: str) -> Any:
     """The JSON body of an answer, or BadResponse (exit 5) naming what came instead."""
     from mailctl.errors import BadResponse

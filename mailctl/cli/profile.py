@@ -39,6 +39,13 @@ def add(
     legacy_api: Annotated[
         bool, typer.Option("--legacy-api", help="WHM: the server only speaks the API 0 form of passwd.")
     ] = False,
+    pin: Annotated[
+        bool, typer.Option("--pin", help="Fetch the server's certificate now and accept only that one from then on.")
+    ] = False,
+    pin_sha256: Annotated[
+        Optional[str],
+        typer.Option("--pin-sha256", metavar="FINGERPRINT", help="Accept only the certificate with this SHA-256."),
+    ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing profile of that name.")] = False,
     default: Annotated[bool, typer.Option("--default", help="Make it the default profile.")] = False,
 ) -> None:
@@ -67,9 +74,12 @@ def add(
         if not ca_bundle.is_file():
             raise UsageError(f"CA bundle {ca_bundle} does not exist or is not a file")
         ca_bundle = ca_bundle.resolve()
+    if pin or pin_sha256:
+        pin_sha256 = _pin(runtime, url, pin=pin, given=pin_sha256, insecure=insecure, ca_bundle=ca_bundle)
     profile = Profile(
         name=name, provider=provider, url=url, user=user, ca_bundle=str(ca_bundle) if ca_bundle else None,
         insecure=insecure, login_as=login_as, cpanel_user=cpanel_user, legacy_api=legacy_api,
+        pin_sha256=pin_sha256,
     )
     with runtime.editing_config() as config:
         if name in config.names():
@@ -84,6 +94,25 @@ def add(
         runtime.out.warn(f"profile {name!r} will not verify TLS certificates")
     runtime.out.message(f"Added profile {name!r} ({provider}, {url})" + (" as the default" if is_default else ""))
     runtime.out.message(f"Next: mailctl -p {name} session login")
+
+
+def _pin(runtime, url: str, *, pin: bool, given: Optional[str], insecure: bool, ca_bundle) -> str:
+    from mailctl import tls
+
+    if pin and given:
+        raise UsageError("choose one of --pin and --pin-sha256")
+    if insecure or ca_bundle:
+        raise UsageError("a pinned certificate replaces --insecure and --ca-bundle; give only the pin")
+    if not url.startswith("https://"):
+        raise UsageError("certificate pinning needs an https:// URL")
+    if given:
+        return tls.parse_fingerprint(given)
+    fingerprint = tls.fetch_fingerprint(url)
+    runtime.out.message(
+        f"Pinned the certificate of {url}\n  SHA-256 {tls.format_fingerprint(fingerprint)}\n"
+        "Compare it with the certificate the panel shows; only this certificate will be accepted."
+    )
+    return fingerprint
 
 
 @app.command("list")
