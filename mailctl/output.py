@@ -185,3 +185,11 @@ ACCOUNT_PASSWORD_COLUMNS = (
     Column("services", "Services changed"),
     Column("password", "Password"),
 )
+AUDIT_COLUMNS = (
+    Column("time", "Time"),
+    Column("profile", "Profile"),
+    Column("command", "Command"),
+    Column("target", "Target"),
+    Column("outcome", "Outcome"),
+    Column("error", "Error", table=lambda v: (v or {}).get("message") or "", plain=lambda v: (v or {}).get("code") or "-"),
+)

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from mailctl import __version__
-from mailctl.cli import account, domain, passwd, pop, profile, session
+from mailctl.cli import account, audit, domain, passwd, pop, profile, session
 from mailctl.cli.runtime import Runtime
 from mailctl.output import MODES
 
@@ -82,3 +82,4 @@ app.add_typer(domain.app, name="domain", help="Domains the profile can manage.")
 app.add_typer(pop.app, name="pop", help="Mailboxes: list, create, delete.")
 app.add_typer(account.app, name="account", help="Hosting account login passwords (WHM, DirectAdmin).")
 app.command("passwd", help="Change a mailbox password.")(passwd.passwd)
+app.command("audit", help="Show the log of changes made through mailctl.")(audit.audit)

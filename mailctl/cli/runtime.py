@@ -39,6 +39,7 @@ class Runtime:
     _transports: list = field(default_factory=list)
     # Passwords typed or generated in this run; every transport redacts them.
     secrets: set = field(default_factory=set)
+    _audit_log: object = None
 
     @property
     def out(self) -> Output:
@@ -60,6 +61,12 @@ class Runtime:
 
             self._config = Config.load(self.config_path)
         return self._config
+
+    @property
+    def audit_path(self) -> Path:
+        from mailctl.audit import state_dir
+
+        return state_dir(self.env.environ) / "audit.jsonl"
 
     def editing_config(self):
         """The config, locked for a read-modify-write; saved when the block ends."""
@@ -112,7 +119,11 @@ class Runtime:
             notice=self.out.warn,
             cpanel_user=cpanel_user or profile.cpanel_user,
         )
-        return cls(ctx)
+        from mailctl.audit import AuditedBackend, AuditLog
+
+        if self._audit_log is None:
+            self._audit_log = AuditLog(self.audit_path)
+        return AuditedBackend(cls(ctx), self._audit_log, profile.name)
 
     def register_secret(self, value: str) -> None:
         """A password typed or generated in this run: hide it from every trace (the

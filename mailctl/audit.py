@@ -1,0 +1,110 @@
+"""The audit log: one JSON line per change a backend made or tried to make (create,
+delete, password changes), in the user state dir. It records who did what to which
+mailbox and how it ended, never a secret.
+
+Changes are recorded by wrapping the backend, so every path that writes -- single
+commands and bulk runs alike -- is logged without each command remembering to."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+STATE_DIR_ENV = "MAILCTL_STATE_DIR"
+
+# Backend method -> the command a user would recognise in the log.
+AUDITED = {
+    "create_mailbox": "pop create",
+    "delete_mailbox": "pop delete",
+    "change_password": "passwd",
+    "change_password_self": "passwd --self",
+    "change_account_password": "account passwd",
+}
+
+
+def state_dir(environ: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    if environ.get(STATE_DIR_ENV):
+        return Path(environ[STATE_DIR_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("mailctl", appauthor=False))
+
+
+class AuditLog:
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+
+    def append(self, entry: dict[str, Any]) -> None:
+        line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # O_APPEND makes each line one atomic write, even with other mailctl runs.
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        try:
+            handle = open(self.path, encoding="utf-8")
+        except FileNotFoundError:
+            return
+        with handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by a crash; the rest is still worth showing
+                if isinstance(entry, dict):
+                    yield entry
+
+
+def _target(method: str, args: tuple, kwargs: dict) -> str:
+    first = args[0] if args else next(iter(kwargs.values()), None)
+    # create_mailbox takes a NewMailbox; the others an Address or a user name.
+    return str(getattr(first, "address", first))
+
+
+class AuditedBackend:
+    """Passes everything through to the real backend; records the writes."""
+
+    def __init__(self, backend, log: AuditLog, profile_name: str):
+        self._backend = backend
+        self._log = log
+        self._profile = profile_name
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self._backend, name)
+        if name not in AUDITED:
+            return attribute
+
+        def audited(*args, **kwargs):
+            entry = {
+                "profile": self._profile,
+                "provider": self._backend.provider,
+                "command": AUDITED[name],
+                "target": _target(name, args, kwargs),
+            }
+            try:
+                result = attribute(*args, **kwargs)
+            except BaseException as exc:
+                code = getattr(exc, "code", "interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
+                self._record(entry, "failed", code, getattr(exc, "message", None))
+                raise
+            self._record(entry, "ok", None, None)
+            return result
+
+        return audited
+
+    def _record(self, entry: dict, outcome: str, code: str | None, message: str | None) -> None:
+        entry["time"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        entry["outcome"] = outcome
+        entry["error"] = {"code": code, "message": message} if code else None
+        self._log.append(entry)
