@@ -70,7 +70,8 @@ def quota_mb(value: str | int | None) -> int | None:
     text = str(value).strip().lower()
     if text == "unlimited":
         return 0
-    if not text.isdigit():
+    # isdigit() alone admits '²' and other digits int() refuses.
+    if not (text.isascii() and text.isdigit()):
         raise UsageError(f"invalid quota {value!r}: expected a whole number of MB (0 or 'unlimited' for no limit)")
     number = int(text)
     if number > 2**31 - 1:

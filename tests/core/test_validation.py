@@ -35,7 +35,7 @@ def test_quota(given, expected):
     assert validation.quota_mb(given) == expected
 
 
-@pytest.mark.parametrize("given", ["-1", "1.5", "ten", "", "99999999999"])
+@pytest.mark.parametrize("given", ["-1", "1.5", "ten", "", "99999999999", "²", "١٢"])
 def test_bad_quota(given):
     with pytest.raises(UsageError):
         validation.quota_mb(given)
