@@ -224,8 +224,14 @@ class Transport:
 
 
 def redact_structure(value: Any) -> Any:
+    """Blank the scalar values of secret-named keys. A secret-named key holding a
+    structure (WHM API 0 answers {"passwd": [{"status": 1, ...}]}) is searched, not
+    blanked, so the trace still shows what happened."""
     if isinstance(value, dict):
-        return {k: (REDACTED if str(k).lower() in SECRET_FIELDS else redact_structure(v)) for k, v in value.items()}
+        return {
+            k: REDACTED if str(k).lower() in SECRET_FIELDS and not isinstance(v, (dict, list)) else redact_structure(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [redact_structure(v) for v in value]
     return value

@@ -136,3 +136,12 @@ def test_debug_trace_redacts_every_secret(server):
     # ...while the server did receive them, in bodies and headers, never in the URL.
     assert server.seen[0][3] == b"user=bob&passwd=hunter2-NEW&passwd2=hunter2-NEW&note=x+hunter2-NEW+y"
     assert all("hunter2" not in path for _, path, _, _ in server.seen)
+
+
+def test_secret_named_key_holding_a_structure_is_searched_not_blanked():
+    from mailctl.transport import redact_structure
+
+    answer = {"passwd": [{"status": 1, "statusmsg": "Password changed", "pass": "x"}], "token": "t"}
+    assert redact_structure(answer) == {
+        "passwd": [{"status": 1, "statusmsg": "Password changed", "pass": "***"}], "token": "***"
+    }
