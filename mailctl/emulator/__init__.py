@@ -1,0 +1,139 @@
+"""Local emulator of the DirectAdmin, cPanel UAPI, WHM and mailbox.org APIs (stdlib only).
+
+It is the other side of the wire: it imports nothing from the rest of mailctl. One server
+answers all four providers on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
+cPanel UAPI, `/json-api/` WHM, `/v1/` mailbox.org). Command line: `python -m
+mailctl.emulator --help`; full guide: README.md beside this file.
+
+In-process use (tests)
+----------------------
+::
+
+    from mailctl.emulator import Emulator
+
+    with Emulator() as emu:               # free port, background thread, no access log
+        emu.url                           # "http://127.0.0.1:PORT" ("https" with tls=(cert, key))
+        emu.state                         # the World (see below); emu.reset_state() restores it
+        emu.settings                      # version switches, changeable at any time
+        emu.requests                      # RecordedRequest list: method, path, query, headers
+                                          #   (lower-case keys), body (bytes), provider, status, url
+        emu.add_fault("kind=503,path=/execute/,nth=2")   # -> Fault (see below)
+        emu.clear_faults(); emu.clear_requests()
+
+`Emulator(host="127.0.0.1", port=0, tls=None, state=None, state_file=None, latency_ms=0,
+faults=(), log=False, **settings)`: `state` a World to serve (default: a fresh
+default_world(), or the JSON in `state_file` when that file exists; every change is then
+saved back atomically); `log=True` writes the access log to stderr (or pass a stream);
+`**settings` are Settings fields, e.g. `Emulator(da_auth_failure="json401")`.
+
+Default world (`default_world()`, a fresh copy per Emulator)
+-------------------------------------------------------------
+Every provider: user `demo`, secret `demo-secret`; domain `example.com` owned by `demo`;
+mailboxes `info@example.com` (quota unlimited = 0, 12.5 MB used) and `sales@example.com`
+(500 MB quota, 230.25 MB used), both with password `mailbox-secret`.
+DirectAdmin: also admin `admin`/`demo-secret`, who may log in as demo (`admin|demo`).
+cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user `root`
+(password and token `demo-secret`). mailbox.org: account `demo`; info is plan
+"standard" (Info Desk), sales "premium" (Sales Team).
+
+State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
+requests may touch at the same moment; reads need no lock)
+------------------------------------------------------------------------------------
+Every provider state has `domains` (domain -> owner name), `mailboxes`
+(`[domain][local_part]` -> mailbox object, lower case) and `mailbox(address)` (object or
+None), `has_mailbox(address)`, `addresses(domain=None)`, `add_domain(domain, owner)`,
+`domains_of(owner)`, `remove_mailbox(address)`, `add_mailbox(address, password=...,
+**fields)` (KeyError unless the domain was added first).
+
+DirectAdmin — `emu.state.directadmin`; mailbox fields: password, quota_mb (0 = unlimited),
+usage_mb, sent, limit, suspended; users: password, role (user/reseller/admin), creator,
+ftp_password, db_password, login_keys::
+
+    da = emu.state.directadmin
+    da.mailboxes["example.com"]["info"].password      # "mailbox-secret"
+    da.mailbox("sales@example.com").quota_mb           # 500
+    da.add_user("bob", "Bob-pass-1"); da.add_domain("bob.test", "bob")
+    da.add_mailbox("x@bob.test", password="Xx-secret-1", quota_mb=50)
+    da.add_login_key("demo", "KEY123", commands=["CMD_API_POP"])  # None = all commands
+    da.users["demo"].password                          # changed by CMD_API_USER_PASSWD
+
+cPanel — `emu.state.cpanel`; mailbox fields: password (None if created from a hash),
+password_hash, quota_mb, usage_bytes, suspended_incoming/login/outgoing, mtime; accounts:
+password, tokens, owner (WHM user), main_domain, suspended, db_password; `deleted` lists
+DeletedMailbox(address, data_kept, usage_bytes) for every delete_pop::
+
+    cp = emu.state.cpanel
+    cp.mailbox("info@example.com").quota_mb            # 0
+    cp.add_account("alice", "Al1ce-pass", token="TOK", owner="root", main_domain="alice.test")
+    cp.accounts["demo"].suspended = True               # WHM passwd refuses; UAPI login fails
+    cp.deleted[-1].data_kept                           # True only after flags=passwd
+
+WHM — `emu.state.whm.users` (password, tokens, role "root" or "reseller"); resellers reach
+the cPanel accounts whose `owner` they are::
+
+    emu.state.whm.add_user("res", "Res-pass-1", token="RTOK", role="reseller")
+
+mailbox.org — `emu.state.mailboxorg`; mailbox fields: password, password_hash, plan,
+first_name, last_name, inboxsave, forwards, active, memo, aliases,
+require_reset_password, language, additional_mail_quota, extra; accounts (password);
+sessions (id -> MboSession(account, level, last_used))::
+
+    mbo = emu.state.mailboxorg
+    mbo.mailbox("info@example.com").plan               # "standard"
+    mbo.expire_sessions()                              # next call answers 253
+    mbo.expire_session(session_id)
+    emu.settings.mbo_session_idle = 0.2                # idle timeout in seconds
+
+Settings (`emu.settings`, or keyword arguments of Emulator)
+------------------------------------------------------------
+da_auth_failure "login_page" | "redirect" | "json401"; da_unauthorized_header (bool);
+da_email_pop (newer server: writes only on CMD_API_EMAIL_POP); da_full_list (False: no
+action=full_list); da_json_list "array" | "object"; cpanel_auth_status 401 | 403 (cPanel
+and WHM); whm_legacy_only (API 0 answers even with api.version=1); mbo_session_idle
+(seconds, default 1200); latency_ms (every request).
+
+Faults (`emu.add_fault(...)`, `--fault SPEC`)
+----------------------------------------------
+Kinds: an HTTP status ("500", "503", "429" — 429 sends `Retry-After: retry_after`, default
+1), "latency" (ms), "reset" (RST, no answer), "stall" (answer held for `seconds`,
+default 60, cut short by stop()), "truncate" (Content-Length larger than the body sent,
+then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
+HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg"),
+path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
+param). `when="before"` (default): nothing is applied; `when="after"`: the change is
+applied, then the client gets the failure (a stall then answers late). It fires on the
+`nth` matching request (default 1) and the following ones, `count` times (default: once
+if nth is given, else every time). `fault.matched` / `fault.fired` count what happened::
+
+    emu.add_fault(kind=500, provider="directadmin", field="action:create", when="after")
+    emu.add_fault("reset,path=/execute/Email/add_pop,when=after")
+    emu.add_fault(kind="429", retry_after=3, method="mail.list", count=2)
+    emu.add_fault(kind="stall", seconds=1.0, path="/v1/")
+    emu.add_fault(kind="truncate", provider="whm")
+    emu.add_fault(kind="nonjson", method="mail.get")
+    emu.add_fault(kind="login_page", path="/CMD_API_SHOW_DOMAINS")
+    emu.add_fault(kind="latency", ms=200, nth=3, count=1)
+    emu.add_fault(kind="503", provider="cpanel")
+
+Rules the emulator enforces that the real servers state less precisely: a new password
+needs at least 8 characters from at least 3 of lower case, upper case, digits, others
+(`PASSWORD_RULE`); local parts are lower-case letters, digits and `._+-`.
+"""
+
+from .app import Emulator
+from .faults import Fault, parse_fault
+from .server import RecordedRequest
+from .settings import Settings
+from .state import World, default_world
+from .wire import PASSWORD_RULE
+
+__all__ = [
+    "PASSWORD_RULE",
+    "Emulator",
+    "Fault",
+    "RecordedRequest",
+    "Settings",
+    "World",
+    "default_world",
+    "parse_fault",
+]
