@@ -135,7 +135,8 @@ MAILBOX_COLUMNS = (
     Column("usage_bytes", "Used", table=human_bytes, justify="right"),
     Column("suspended", "Suspended"),
 )
-MAILBOXORG_COLUMNS = MAILBOX_COLUMNS[:1] + (Column("plan", "Plan"),) + MAILBOX_COLUMNS[1:]
+# mailbox.org: the plan decides the quota, so no quota column (it would read "unlimited").
+MAILBOXORG_COLUMNS = MAILBOX_COLUMNS[:1] + (Column("plan", "Plan"),) + MAILBOX_COLUMNS[2:]
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),

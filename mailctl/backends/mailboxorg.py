@@ -1,0 +1,396 @@
+"""mailbox.org Business API: JSON-RPC 2.0 on `POST /v1/`, a session id from `auth` in the
+`HPLS-AUTH` header of every later call.
+
+Sessions die after 20 idle minutes (error 253): a call then logs in again once with the
+stored secret and is repeated; 253 means the server refused the call before acting, so
+repeating even a write cannot apply it twice. Error messages are localised, so only the
+numeric codes are interpreted; "unknown domain / mailbox" is decided from the server's
+state (domain.list, mail.get, mail.list), never from a message's wording."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from mailctl.backends import base
+from mailctl.backends.jsonrpc import JsonRpcClient, RpcFault
+from mailctl.backends.writes import settle_write
+from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused, UsageError
+from mailctl.models import Domain, Mailbox, NewMailbox
+from mailctl.validation import Address
+
+PROVIDER = "mailboxorg"
+LABEL = "mailbox.org"
+
+ACCESS_DENIED = 2
+SESSION_INVALID = 253
+
+PLANS = ("light", "standard", "premium")
+DEFAULT_PLAN = "standard"
+# mail.list pages: large enough to need few calls, small enough for the server to answer fast.
+PAGE_SIZE = 100
+# A guard against a server whose page count never ends (10 million mailboxes at 100 a page).
+MAX_PAGES = 100_000
+# Entries of this type only forward mail: they have no inbox, so they are not mailboxes.
+FORWARD_ONLY = "forward"
+MAX_NAME_LENGTH = 128
+
+
+def endpoint_path(base_url: str) -> str:
+    """The API lives at /v1/; a profile URL may name the host alone (the default,
+    https://api.mailbox.org) or already end in /v1."""
+    path = urlsplit(base_url).path.rstrip("/")
+    return "/" if path.endswith("/v1") else "/v1/"
+
+
+class _SessionInvalid(Exception):
+    """Error 253 on a call: the stored session expired or is unknown."""
+
+
+class _Denied(AuthError):
+    """Error 2 on a call made with a valid session: not permitted (exit 4). For a domain
+    or mailbox outside the account the server says the same, so callers that can check
+    the account's state do."""
+
+
+class Backend(base.Backend):
+    provider = PROVIDER
+    supports_keep_data = False
+
+    def __init__(self, ctx: base.BackendContext):
+        super().__init__(ctx)
+        self._rpc: JsonRpcClient | None = None
+        self._session: str | None = None
+        # True once this run had to open a new session (session status reports "renewed").
+        self.renewed = False
+
+    @property
+    def rpc(self) -> JsonRpcClient:
+        if self._rpc is None:
+            path = endpoint_path(self.ctx.profile.url)
+            self._rpc = JsonRpcClient(self.ctx.transport, path, provider=PROVIDER, label=LABEL)
+        return self._rpc
+
+    @property
+    def account(self) -> str:
+        return self.ctx.profile.user
+
+    # -- sessions ------------------------------------------------------------------------
+    def login(self, secret: str) -> None:
+        self.ctx.transport.add_secret(secret)
+        self._open_session(secret)
+
+    def status(self) -> str:
+        self._check_reachable()
+        self._call("hello.innerworld", {}, safe=True)
+        return "renewed" if self.renewed else "active"
+
+    def logout(self) -> None:
+        session = self._stored_session()
+        if session is None:
+            return
+        try:
+            result = self.rpc.call("deauth", {}, headers={"HPLS-AUTH": session}, safe=True)
+        except RpcFault as fault:
+            if fault.code != SESSION_INVALID:  # 253: the session had already ended
+                raise self._refused(fault) from None
+        else:
+            if result is not True:
+                raise BadResponse(f"{LABEL} answered deauth with {result!r} instead of true", provider=PROVIDER)
+        finally:
+            self.ctx.credentials.forget_session()
+            self._session = None
+
+    def _check_reachable(self) -> None:
+        """hello.world needs no session: a connection failure here means the server
+        cannot be reached at all. What it answers is not judged (the live service has
+        been seen breaking this method); hello.innerworld decides about the session."""
+        try:
+            self.rpc.call("hello.world", {}, safe=True)
+        except (RpcFault, BadResponse):
+            pass
+
+    def _stored_session(self) -> str | None:
+        if self._session is None:
+            stored = self.ctx.credentials.session()
+            if stored:
+                self.ctx.transport.add_secret(stored)
+                self._session = stored
+        return self._session
+
+    def _open_session(self, secret: str) -> str:
+        try:
+            result = self.rpc.call("auth", {"user": self.account, "pass": secret}, safe=True)
+        except RpcFault as fault:
+            if fault.code == ACCESS_DENIED:
+                raise AuthError(
+                    f"{LABEL} refused the login of account {self.account!r} (error {fault.code}): "
+                    "check the account name and secret, then run 'mailctl session login'",
+                    provider=PROVIDER,
+                ) from None
+            raise self._refused(fault) from None
+        session = result.get("session") if isinstance(result, dict) else None
+        if not isinstance(session, str) or not session:
+            raise BadResponse(f"{LABEL} answered auth without a session id", provider=PROVIDER)
+        # Registered before anything else happens: the id is a credential.
+        self.ctx.transport.add_secret(session)
+        self.ctx.credentials.store_session(session)
+        self._session = session
+        self.renewed = True
+        return session
+
+    def _call(self, method: str, params: dict[str, Any], *, safe: bool) -> Any:
+        """One call with the stored session, logging in at most once: when no session is
+        stored, or when the server says the stored one is invalid (253). A 253 means the
+        server refused the call before acting, so repeating it (even a write) is safe."""
+        session = self._stored_session()
+        if session is not None:
+            try:
+                return self._send(session, method, params, safe)
+            except _SessionInvalid:
+                self.ctx.credentials.forget_session()
+                self._session = None
+        session = self._open_session(self.ctx.secret())
+        try:
+            return self._send(session, method, params, safe)
+        except _SessionInvalid:
+            raise AuthError(
+                f"{LABEL} rejected the session it had just issued ({method}, error {SESSION_INVALID}); "
+                "run 'mailctl session login'",
+                provider=PROVIDER,
+            ) from None
+
+    def _send(self, session: str, method: str, params: dict[str, Any], safe: bool) -> Any:
+        try:
+            return self.rpc.call(method, params, headers={"HPLS-AUTH": session}, safe=safe)
+        except RpcFault as fault:
+            if fault.code == SESSION_INVALID:
+                raise _SessionInvalid() from None
+            if fault.code == ACCESS_DENIED:
+                raise _Denied(
+                    f"{LABEL} denied {method} to account {self.account!r} (error {fault.code}: access denied)",
+                    provider=PROVIDER, details=fault.server_messages(),
+                ) from None
+            raise self._refused(fault) from None
+
+    def _refused(self, fault: RpcFault) -> ProviderRefused:
+        return ProviderRefused(
+            f"{LABEL} refused {fault.method} (error {fault.code}): {fault.message}",
+            provider=PROVIDER, details=fault.server_messages(),
+        )
+
+    # -- domains -------------------------------------------------------------------------
+    def list_domains(self) -> list[Domain]:
+        result = self._call("domain.list", {"account": self.account}, safe=True)
+        return [parse_domain(item) for item in parse_items(result, "domain.list")]
+
+    def _has_domain(self, name: str) -> bool:
+        return any(domain.name == name for domain in self.list_domains())
+
+    def _unknown_domain(self, name: str) -> NotFound | None:
+        """NotFound when domain.list shows the account has no domain `name`; None when it
+        has it, or when that cannot be read (the caller keeps its original failure)."""
+        try:
+            if self._has_domain(name):
+                return None
+        except MailctlError:
+            return None
+        return NotFound(f"domain {name} is not in mailbox.org account {self.account!r}", provider=PROVIDER)
+
+    # -- mailboxes -----------------------------------------------------------------------
+    def list_mailboxes(self, domain: str) -> list[Mailbox]:
+        try:
+            return self._all_mailboxes(domain)
+        except (ProviderRefused, _Denied) as failure:
+            # The server denies (2) a domain outside the account as it denies a missing
+            # permission: the account's domain list tells the two apart.
+            raise self._unknown_domain(domain) or failure from None
+
+    def _all_mailboxes(self, domain: str) -> list[Mailbox]:
+        found: dict[str, Mailbox] = {}
+        page, last_page = 1, 1
+        while page <= last_page:
+            result = self._call("mail.list", {"domain": domain, "details": True, "page_size": PAGE_SIZE,
+                                              "page": page}, safe=True)
+            items, total_pages = parse_page(result)
+            for item in items:
+                mailbox = parse_mailbox(item)
+                if mailbox is not None:
+                    found.setdefault(mailbox.address, mailbox)
+            if total_pages is None or not items:
+                break  # a plain array holds everything; an empty page ends the list
+            if total_pages > MAX_PAGES:
+                raise BadResponse(f"{LABEL} claims {total_pages} pages of mailboxes", provider=PROVIDER)
+            last_page = total_pages
+            page += 1
+        return list(found.values())
+
+    def _find(self, address: Address) -> Mailbox | None:
+        """The mailbox as the server shows it now, or None if it does not exist."""
+        try:
+            found = self._call("mail.get", {"mail": str(address)}, safe=True)
+            return parse_mailbox(found, "mail.get", keep_forward=True)
+        except (ProviderRefused, _Denied):
+            pass  # no such mailbox, or a domain outside the account: the listing decides
+        try:
+            mailboxes = self._all_mailboxes(address.domain)
+        except (ProviderRefused, _Denied) as failure:
+            if self._has_domain(address.domain):
+                raise failure from None
+            return None
+        return next((m for m in mailboxes if m.address == str(address)), None)
+
+    def _missing_or(self, address: Address, failure: MailctlError) -> MailctlError:
+        """After a refused write: NotFound if the mailbox (or its domain) does not exist,
+        else the server's refusal."""
+        try:
+            if self._find(address) is not None:
+                return failure
+        except MailctlError:
+            return failure
+        return self._unknown_domain(address.domain) or NotFound(f"no mailbox {address} on mailbox.org",
+                                                                provider=PROVIDER)
+
+    def create_mailbox(self, new: NewMailbox) -> Mailbox:
+        address = _address(new.address)
+        params = self._add_params(new, address)
+        seen: list[Mailbox | None] = []
+
+        def created() -> bool:
+            seen.append(self._find(address))
+            return seen[-1] is not None
+
+        try:
+            result = settle_write(
+                lambda: parse_mailbox(self._call("mail.add", params, safe=False), "mail.add", keep_forward=True),
+                applied=created, action=f"creating {address}", provider=PROVIDER, notice=self.ctx.notice,
+            )
+        except (ProviderRefused, _Denied) as failure:
+            raise self._unknown_domain(address.domain) or failure from None
+        # None: the answer was lost and the check read the new mailbox.
+        return result if result is not None else seen[-1]
+
+    def _add_params(self, new: NewMailbox, address: Address) -> dict[str, Any]:
+        """mail.add's parameters; every check here runs before the first request."""
+        if new.quota_mb is not None:
+            raise UsageError(
+                "--quota: mailbox.org has no quota per mailbox, the plan decides it "
+                "(--plan light|standard|premium)",
+                provider=PROVIDER,
+            )
+        if new.send_limit is not None:
+            raise UsageError("--send-limit: mailbox.org has no send limit per mailbox", provider=PROVIDER)
+        plan = new.plan or DEFAULT_PLAN
+        if plan not in PLANS:
+            raise UsageError(f"--plan must be one of {', '.join(PLANS)}", provider=PROVIDER)
+        return {
+            "mail": str(address),
+            "password": new.password,
+            "plan": plan,
+            "first_name": _name("--first-name", new.first_name, default=address.local),
+            "last_name": _name("--last-name", new.last_name, default=address.domain),
+            "inboxsave": True,
+            "forwards": [],
+        }
+
+    def delete_mailbox(self, address: Address, *, keep_data: bool = False) -> None:
+        if keep_data:
+            raise self._unsupported("pop delete --keep-data", "the mail is always deleted with the mailbox")
+        try:
+            settle_write(
+                lambda: _expect_true(self._call("mail.del", {"mail": str(address)}, safe=False), "mail.del"),
+                applied=lambda: self._find(address) is None,
+                action=f"deleting {address}", provider=PROVIDER, notice=self.ctx.notice,
+            )
+        except (ProviderRefused, _Denied) as failure:
+            raise self._missing_or(address, failure) from None
+
+    def change_password(self, address: Address, password: str, *, require_reset: bool = False) -> None:
+        params: dict[str, Any] = {"mail": str(address), "password": password}
+        if require_reset:
+            params["require_reset_password"] = True
+        try:
+            # A password change is invisible to reads: a lost answer stays ambiguous.
+            settle_write(
+                lambda: self._call("mail.set", params, safe=False),
+                applied=None,
+                action=f"changing the password of {address}", provider=PROVIDER, notice=self.ctx.notice,
+            )
+        except (ProviderRefused, _Denied) as failure:
+            raise self._missing_or(address, failure) from None
+
+
+# -- parsing answers: junk becomes BadResponse ---------------------------------------------
+
+def _bad(method: str, why: str) -> BadResponse:
+    return BadResponse(f"{LABEL} answered {method} with {why}", provider=PROVIDER)
+
+
+def parse_page(result: Any, method: str = "mail.list") -> tuple[list[Any], int | None]:
+    """Items and page count: a plain array (no paging) or {totalHits, totalPages, results}."""
+    if isinstance(result, list):
+        return result, None
+    if isinstance(result, dict) and isinstance(result.get("results"), list):
+        total_pages = result.get("totalPages")
+        if not _is_count(total_pages):
+            raise _bad(method, "a page without a valid totalPages")
+        return result["results"], total_pages
+    raise _bad(method, "neither a list nor a page of results")
+
+
+def parse_items(result: Any, method: str) -> list[Any]:
+    items, _ = parse_page(result, method)
+    return items
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def parse_domain(item: Any) -> Domain:
+    if not isinstance(item, dict) or not isinstance(item.get("domain"), str) or not item["domain"]:
+        raise _bad("domain.list", f"an entry without a domain name: {str(item)[:80]!r}")
+    count = item.get("count_mails")
+    if isinstance(count, str) and count.isdigit():
+        count = int(count)
+    return Domain(item["domain"].lower(), count if _is_count(count) else None)
+
+
+def parse_mailbox(item: Any, method: str = "mail.list", *, keep_forward: bool = False) -> Mailbox | None:
+    """A Mailbox from a mail object; None for a forward-only entry (when listing)."""
+    if not isinstance(item, dict) or not isinstance(item.get("mail"), str) or "@" not in item["mail"]:
+        raise _bad(method, f"an entry without a mail address: {str(item)[:80]!r}")
+    if item.get("type") == FORWARD_ONLY and not keep_forward:
+        return None
+    plan = item.get("plan")
+    active = item.get("active")
+    return Mailbox(
+        item["mail"].lower(),
+        plan=plan if isinstance(plan, str) and plan else None,
+        suspended=(not active) if isinstance(active, bool) else None,
+    )
+
+
+def _expect_true(result: Any, method: str) -> bool:
+    if result is not True:
+        raise _bad(method, f"{str(result)[:80]!r} instead of true")
+    return True
+
+
+def _address(text: str) -> Address:
+    local, _, domain = text.rpartition("@")
+    return Address(local, domain)
+
+
+def _name(option: str, value: str | None, *, default: str) -> str:
+    if value is None:
+        return default
+    name = value.strip()
+    if not name:
+        raise UsageError(f"{option} is empty", provider=PROVIDER)
+    if len(name) > MAX_NAME_LENGTH:
+        raise UsageError(f"{option} is longer than {MAX_NAME_LENGTH} characters", provider=PROVIDER)
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise UsageError(f"{option} contains control characters", provider=PROVIDER)
+    return name
