@@ -1,0 +1,350 @@
+"""cPanel's UAPI as the `cpanel` and `whm` backends both speak it.
+
+Three pieces, written once:
+- `PanelHttp`: POSTs a form to a cPanel-family server with the profile's credentials and
+  turns the HTTP layer's failures into errors (401/403 -> AuthError, never retried;
+  other statuses -> TransportError; a body that is not JSON -> BadResponse).
+- `uapi_data`: reads the bare UAPI answer object. cPanel answers HTTP 200 even when it
+  refuses, so success is read from `status`, never from the HTTP code.
+- `EmailAccount`: the Email-module functions of one cPanel account over any way of
+  running UAPI (directly on cPanel, or through WHM's `uapi_cpanel`), including what
+  to do after a refusal (decide "not found" from the server's state) and after a
+  write whose answer was lost (read the state instead of sending it again).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
+
+from mailctl.backends.writes import settle_write
+from mailctl.errors import AuthError, BadResponse, NotFound, ProviderRefused, TransportError, UsageError
+from mailctl.models import Domain, Mailbox
+
+if TYPE_CHECKING:
+    from mailctl.backends.base import BackendContext
+    from mailctl.models import NewMailbox
+
+MB = 1024 * 1024
+# cPanel and WHM API tokens are 32 upper-case letters and digits. Anything else is a
+# password and goes as Basic auth; the servers take no other hint which one they got.
+_API_TOKEN = re.compile(r"^[A-Z0-9]{32}$")
+# cPanel keeps this local part for itself (wire notes).
+RESERVED_LOCAL_PARTS = frozenset({"cpanel"})
+_TRUE = (1, "1", True)
+_FALSE = (0, "0", False)
+
+
+def looks_like_api_token(secret: str) -> bool:
+    return bool(_API_TOKEN.match(secret))
+
+
+class PanelHttp:
+    """HTTP to one cPanel or WHM server, as the profile's user."""
+
+    def __init__(self, ctx: "BackendContext", *, provider: str, label: str, token_scheme: str):
+        self.ctx = ctx
+        self.provider = provider
+        self.label = label  # "cPanel" / "WHM", for messages
+        self.token_scheme = token_scheme  # the word before USER:TOKEN in the header
+
+    def post(self, path: str, fields: dict[str, str], *, safe: bool, secret: str | None = None) -> Any:
+        """POST `fields` as a form body and return the decoded JSON answer. `safe` marks
+        a read (retried on 5xx, 429 and connection errors); `secret` overrides the
+        stored one (for checking a secret before it is stored)."""
+        from mailctl.transport import parse_json
+
+        transport = self.ctx.transport
+        if secret is None:
+            secret = self.ctx.secret()
+        else:
+            transport.add_secret(secret)
+        headers, auth = self._credentials(secret)
+        response = transport.request("POST", path, data=fields, headers=headers, auth=auth, safe=safe)
+        status = response.status_code
+        if status in (401, 403):
+            raise self._auth_error(status)
+        if 300 <= status < 400:
+            raise BadResponse(
+                f"{self.label} answered with a redirect (HTTP {status}) instead of an API answer; "
+                "not following it: check the profile's URL (https and the API port)",
+                provider=self.provider,
+            )
+        if status != 200:
+            raise TransportError(
+                f"{self.label} answered HTTP {status} {response.reason or ''}".rstrip(), provider=self.provider
+            )
+        return parse_json(response, self.provider)
+
+    def _credentials(self, secret: str) -> tuple[dict[str, str] | None, tuple[str, str] | None]:
+        user = self.ctx.profile.user
+        if looks_like_api_token(secret):
+            return {"Authorization": f"{self.token_scheme} {user}:{secret}"}, None
+        return None, (user, secret)
+
+    def _auth_error(self, status: int) -> AuthError:
+        return AuthError(
+            f"{self.label} rejected the credentials of {self.ctx.profile.user} (HTTP {status}): the API token "
+            "or password is wrong, expired, limited to other IP addresses or lacks a permission. "
+            "Not retried: repeated failures lock the user or IP out (cPHulk); "
+            "fix it with 'mailctl session login'",
+            provider=self.provider,
+        )
+
+    def redact(self, text: str) -> str:
+        """A server message with every secret of this run blanked (panels may echo input)."""
+        return self.ctx.transport.redact(text)
+
+
+# -- the UAPI answer ---------------------------------------------------------------------
+
+
+def message_list(value: Any) -> list[str]:
+    """`errors` / `warnings` / `messages`: null, a string (some versions) or an array."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(item).strip() for item in items if item is not None and str(item).strip()]
+
+
+def flag(value: Any, what: str, provider: str) -> bool:
+    """A 1/0 field (also "1"/"0" and JSON booleans); anything else is a broken answer."""
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise BadResponse(f"{provider} answered {what}={value!r}, expected 1 or 0", provider=provider)
+
+
+def refused(label: str, action: str, messages: list[str], provider: str) -> ProviderRefused:
+    if not messages:
+        return ProviderRefused(f"{label} refused {action} (it gave no reason)", provider=provider)
+    return ProviderRefused(f"{label} refused {action}: {messages[0]}", provider=provider, details=messages[1:])
+
+
+def uapi_data(answer: Any, *, http: PanelHttp, action: str, label: str | None = None) -> Any:
+    """The `data` of a UAPI answer object; ProviderRefused with every message in `errors`
+    when `status` is 0. Warnings go to the user through ctx.notice either way."""
+    label = label or http.label
+    provider = http.provider
+    if not isinstance(answer, dict) or "status" not in answer:
+        raise BadResponse(f"{label} answered {action} without a UAPI status", provider=provider)
+    ok = flag(answer.get("status"), "status", provider)
+    for warning in message_list(answer.get("warnings")):
+        http.ctx.notice(f"{label}: {http.redact(warning)}")
+    if not ok:
+        errors = [http.redact(text) for text in message_list(answer.get("errors"))]
+        raise refused(label, action, errors, provider)
+    return answer.get("data")
+
+
+# -- numbers and entries in Email answers ------------------------------------------------
+
+
+def _number(value: Any, what: str, provider: str) -> float | None:
+    """A non-negative number sent as JSON number or numeric string; None if absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise BadResponse(f"{provider} answered {what}={value!r}, expected a number", provider=provider)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadResponse(f"{provider} answered {what}={value!r}, expected a number", provider=provider) from None
+    if not math.isfinite(number) or number < 0:
+        raise BadResponse(f"{provider} answered {what}={value!r}, expected a number", provider=provider)
+    return number
+
+
+def quota_mb_from_bytes(value: Any, provider: str) -> int | None:
+    """`_diskquota` (bytes, 0 = unlimited) as whole MB; None for unlimited."""
+    if isinstance(value, str) and value.strip().lower() in ("unlimited", "none", "\u221e"):
+        return None
+    number = _number(value, "_diskquota", provider)
+    if not number:
+        return None
+    return max(1, round(number / MB))
+
+
+def usage_bytes(value: Any, provider: str) -> int | None:
+    number = _number(value, "_diskused", provider)
+    return None if number is None else int(number)
+
+
+def mailbox_from_entry(entry: Any, provider: str) -> Mailbox | None:
+    """One `list_pops_with_disk` entry; None for the account's own system mailbox
+    ("Main Account", whose `email` is the user name, not an address)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("email"), str):
+        raise BadResponse(f"{provider} listed a mailbox without an email address: {str(entry)[:60]!r}",
+                          provider=provider)
+    address = entry["email"].strip().lower()
+    if "@" not in address or entry.get("login") == "Main Account":
+        return None
+    suspended = any(
+        flag(entry.get(key, 0), key, provider)
+        for key in ("suspended_login", "suspended_incoming", "suspended_outgoing")
+    )
+    return Mailbox(
+        address=address,
+        quota_mb=quota_mb_from_bytes(entry.get("_diskquota"), provider),
+        usage_bytes=usage_bytes(entry.get("_diskused"), provider),
+        suspended=suspended,
+    )
+
+
+def domain_names(data: Any, provider: str) -> list[str]:
+    """`list_mail_domains`: `[{"domain": ...}, ...]` (plain strings understood too)."""
+    if not isinstance(data, list):
+        raise BadResponse(f"{provider} answered list_mail_domains without a list", provider=provider)
+    names = []
+    for item in data:
+        name = item.get("domain") if isinstance(item, dict) else item
+        if not isinstance(name, str) or not name.strip():
+            raise BadResponse(f"{provider} listed a mail domain without a name: {str(item)[:60]!r}",
+                              provider=provider)
+        names.append(name.strip().lower())
+    return names
+
+
+# -- the Email module of one account -----------------------------------------------------
+
+
+def check_new_mailbox(new: "NewMailbox") -> None:
+    """cPanel's own rules for a new mailbox, checked before any request."""
+    local = new.address.rpartition("@")[0]
+    if local in RESERVED_LOCAL_PARTS:
+        raise UsageError(f"invalid address {new.address!r}: cPanel reserves the name {local!r}")
+
+
+class UapiCall(Protocol):
+    def __call__(self, function: str, params: dict[str, str], *, safe: bool, action: str) -> Any:
+        """Run Email::`function` and return its `data` (ProviderRefused on status 0)."""
+
+
+class EmailAccount:
+    """The mailboxes of one cPanel account, over any way of running its UAPI calls."""
+
+    def __init__(self, call: UapiCall, *, account: str, http: PanelHttp):
+        self.call = call
+        self.account = account
+        self.http = http
+        self.provider = http.provider
+
+    # -- reads ---------------------------------------------------------------------------
+    def domain_names(self) -> list[str]:
+        data = self.call("list_mail_domains", {}, safe=True, action=f"listing the mail domains of {self.account}")
+        return domain_names(data, self.provider)
+
+    def list_domains(self) -> list[Domain]:
+        return [Domain(name, owner=self.account) for name in self.domain_names()]
+
+    def _mailboxes(self, domain: str) -> list[Mailbox]:
+        data = self.call("list_pops_with_disk", {"domain": domain}, safe=True,
+                         action=f"listing the mailboxes of {domain}")
+        if not isinstance(data, list):
+            raise BadResponse(f"{self.http.label} answered list_pops_with_disk without a list", provider=self.provider)
+        boxes = [mailbox_from_entry(entry, self.provider) for entry in data]
+        return sorted((b for b in boxes if b is not None and b.domain == domain), key=lambda b: b.address)
+
+    def list_mailboxes(self, domain: str) -> list[Mailbox]:
+        try:
+            boxes = self._mailboxes(domain)
+        except ProviderRefused as refusal:
+            self._explain(refusal, domain)
+        # An unknown domain lists as empty rather than failing; the domain list tells.
+        if not boxes and domain not in self.domain_names():
+            raise self._unknown_domain(domain)
+        return boxes
+
+    def find(self, address: str) -> Mailbox | None:
+        domain = address.rpartition("@")[2]
+        return next((b for b in self._mailboxes(domain) if b.address == address), None)
+
+    # -- writes --------------------------------------------------------------------------
+    def create(self, new: "NewMailbox") -> Mailbox:
+        check_new_mailbox(new)
+        local, _, domain = new.address.rpartition("@")
+        params = {"email": local, "domain": domain, "password": new.password}
+        if new.quota_mb is not None:
+            params["quota"] = str(new.quota_mb) if new.quota_mb else "unlimited"
+        found: list[Mailbox] = []  # filled by the state check after a lost answer
+
+        def visible() -> bool:
+            mailbox = self.find(new.address)
+            if mailbox is not None:
+                found.append(mailbox)
+            return mailbox is not None
+
+        try:
+            settle_write(
+                lambda: self.call("add_pop", params, safe=False, action=f"creating {new.address}"),
+                applied=visible, action=f"creating {new.address}", provider=self.provider, notice=self.http.ctx.notice,
+            )
+        except ProviderRefused as refusal:
+            self._explain(refusal, domain)
+        if found:
+            return found[0]
+        if new.quota_mb is not None:
+            return Mailbox(new.address, quota_mb=new.quota_mb or None, usage_bytes=0, suspended=False)
+        return self._read_back(new.address)
+
+    def _read_back(self, address: str) -> Mailbox:
+        """The new mailbox as the server stored it (its default quota is the server's)."""
+        try:
+            mailbox = self.find(address)
+        except TransportError as exc:
+            raise TransportError(f"created {address}, but reading it back failed: {exc.message}",
+                                 provider=self.provider) from None
+        if mailbox is None:
+            raise BadResponse(f"{self.http.label} said it created {address}, but does not list it",
+                              provider=self.provider)
+        return mailbox
+
+    def delete(self, address: str, *, keep_data: bool) -> None:
+        local, _, domain = address.rpartition("@")
+        params = {"email": local, "domain": domain}
+        if keep_data:
+            # Only flags=passwd keeps the mail files; any other value (or none) destroys them.
+            params["flags"] = "passwd"
+        try:
+            settle_write(
+                lambda: self.call("delete_pop", params, safe=False, action=f"deleting {address}"),
+                applied=lambda: self.find(address) is None,
+                action=f"deleting {address}", provider=self.provider, notice=self.http.ctx.notice,
+            )
+        except ProviderRefused as refusal:
+            self._explain(refusal, domain, address)
+
+    def change_password(self, address: str, password: str) -> None:
+        local, _, domain = address.rpartition("@")
+        params = {"email": local, "domain": domain, "password": password}
+        try:
+            # A password change leaves nothing a read could show, so a lost answer stays ambiguous.
+            settle_write(
+                lambda: self.call("passwd_pop", params, safe=False, action=f"changing the password of {address}"),
+                applied=None, action=f"changing the password of {address}",
+                provider=self.provider, notice=self.http.ctx.notice,
+            )
+        except ProviderRefused as refusal:
+            self._explain(refusal, domain, address)
+
+    # -- refusals ------------------------------------------------------------------------
+    def _explain(self, refusal: ProviderRefused, domain: str, address: str | None = None) -> NoReturn:
+        """Re-raise a refusal as NotFound when the server's state shows the domain or the
+        mailbox does not exist; else raise it as it came (the server's own words). If
+        the state cannot be read, the refusal stands."""
+        try:
+            domain_known = domain in self.domain_names()
+            mailbox_known = domain_known and (address is None or self.find(address) is not None)
+        except (ProviderRefused, TransportError, AuthError):
+            raise refusal from None
+        if not domain_known:
+            raise self._unknown_domain(domain) from None
+        if not mailbox_known:
+            raise NotFound(f"no mailbox {address} in account {self.account}", provider=self.provider,
+                           details=[refusal.message]) from None
+        raise refusal
+
+    def _unknown_domain(self, domain: str) -> NotFound:
+        return NotFound(f"{domain} is not a mail domain of account {self.account}", provider=self.provider)

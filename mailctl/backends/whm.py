@@ -1,0 +1,225 @@
+"""WHM API 1 (`provider = "whm"`): a root or reseller token on the server.
+
+- `account passwd` is WHM's own `passwd`. API 1 is asked for with `api.version=1` in the
+  form body on every call: without it WHM silently answers with the deprecated API 0,
+  whose parameters (`pass`, not `password`) and answer differ. A profile with
+  `legacy_api` speaks the API 0 form for servers that know nothing else; answers of
+  either shape are understood whatever was asked.
+- Mailbox commands run the cPanel account's UAPI Email functions through
+  `uapi_cpanel`, whose `data.uapi` is the same answer object cPanel gives, so the
+  Email logic is `uapi.EmailAccount`, shared with the cpanel backend. The account is
+  `--cpanel-user` / the profile's `cpanel_user`, else the domain's owner
+  (`getdomainowner`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mailctl import validation
+from mailctl.backends import base
+from mailctl.backends.uapi import (
+    EmailAccount,
+    PanelHttp,
+    check_new_mailbox,
+    flag,
+    message_list,
+    refused,
+    uapi_data,
+)
+from mailctl.backends.writes import settle_write
+from mailctl.errors import BadResponse, NotFound, ProviderRefused, UsageError
+from mailctl.models import AccountPasswordChange
+
+if TYPE_CHECKING:
+    from mailctl.models import Domain, Mailbox, NewMailbox
+    from mailctl.validation import Address
+
+LABEL = "WHM"
+LEGACY_HINT = (
+    "the server answered in the legacy API 0 form: if it speaks only that, add the profile again "
+    "with --legacy-api (profile add NAME --replace ... --legacy-api)"
+)
+# A domain no server hosts: `getdomainowner` on it is the cheapest authenticated call the
+# API offers without knowing anything about the server.
+_PROBE_DOMAIN = "mailctl-login-check.invalid"
+
+
+class Backend(base.Backend):
+    provider = "whm"
+    supports_keep_data = True
+
+    def __init__(self, ctx: base.BackendContext):
+        super().__init__(ctx)
+        self.http = PanelHttp(ctx, provider=self.provider, label=LABEL, token_scheme="whm")
+        self._owners: dict[str, str] = {}
+
+    # -- the WHM envelope ------------------------------------------------------------------
+    def _whm(self, function: str, fields: dict[str, str], *, safe: bool, action: str,
+             secret: str | None = None) -> Any:
+        """Run an API 1 function; its `data`, or ProviderRefused when `metadata.result` is 0."""
+        answer = self.http.post(f"/json-api/{function}", {"api.version": "1", **fields}, safe=safe, secret=secret)
+        return self._api1_data(answer, action)
+
+    def _api1_data(self, answer: Any, action: str) -> Any:
+        if not isinstance(answer, dict):
+            raise BadResponse(f"WHM answered {action} with something that is not an object", provider=self.provider)
+        metadata = answer.get("metadata")
+        if not isinstance(metadata, dict):
+            if "statusmsg" in answer or "passwd" in answer:
+                raise self._legacy_refusal(answer, action)
+            raise BadResponse(f"WHM answered {action} without metadata", provider=self.provider)
+        output = metadata.get("output") if isinstance(metadata.get("output"), dict) else {}
+        for warning in message_list(output.get("warnings")):
+            self.ctx.notice(f"WHM: {self.http.redact(warning)}")
+        if not flag(metadata.get("result"), "metadata.result", self.provider):
+            reason = [self.http.redact(text) for text in message_list(metadata.get("reason"))]
+            raise refused(LABEL, action, reason, self.provider)
+        return answer.get("data")
+
+    def _legacy_refusal(self, answer: dict, action: str) -> ProviderRefused | BadResponse:
+        """An API 0 answer to an API 1 call: the server ignored api.version."""
+        entry = _api0_entry(answer)
+        if not isinstance(entry, dict) or entry.get("status") not in (0, "0", False):
+            return BadResponse(f"WHM answered {action} in a form mailctl cannot read; {LEGACY_HINT}",
+                               provider=self.provider)
+        message = entry.get("statusmsg")
+        error = refused(LABEL, action, [self.http.redact(text) for text in message_list(message)], self.provider)
+        error.details.append(LEGACY_HINT)
+        return error
+
+    # -- credentials ---------------------------------------------------------------------
+    def login(self, secret: str) -> None:
+        self._probe(secret)
+
+    def status(self) -> str | None:
+        self._probe(None)
+        return None
+
+    def _probe(self, secret: str | None) -> None:
+        # One cheap read: a wrong token is one failure on the server's lockout counter.
+        # Any readable answer, even a refusal (a token without that ACL, a server that
+        # speaks only API 0), proves WHM accepted the credentials.
+        try:
+            self._whm("getdomainowner", {"domain": _PROBE_DOMAIN}, safe=True,
+                      action="the credentials check (getdomainowner)", secret=secret)
+        except ProviderRefused as refusal:
+            self.ctx.notice(f"the credentials were accepted, but {refusal.message}")
+
+    # -- account passwd ------------------------------------------------------------------
+    def change_account_password(self, user: str, password: str, *, update_db: bool = True) -> AccountPasswordChange:
+        legacy = self.ctx.profile.legacy_api
+        fields = {"user": user, "db_pass_update": "1" if update_db else "0"}
+        if legacy:
+            fields["pass"] = password
+        else:
+            fields["api.version"] = "1"
+            fields["password"] = password
+        action = f"changing the password of account {user}"
+
+        def send() -> list[str]:
+            answer = self.http.post("/json-api/passwd", fields, safe=False)
+            return self._changed_services(answer, action, asked_legacy=legacy)
+
+        # Nothing a read shows tells whether a password changed: a lost answer stays ambiguous.
+        services = settle_write(send, applied=None, action=action, provider=self.provider, notice=self.ctx.notice)
+        return AccountPasswordChange(user, services or [])
+
+    def _changed_services(self, answer: Any, action: str, *, asked_legacy: bool) -> list[str]:
+        """`data.app` of an API 1 answer, or `passwd[0].services[].app` of an API 0 one."""
+        if isinstance(answer, dict) and "metadata" not in answer:
+            return self._api0_services(answer, action, asked_legacy=asked_legacy)
+        data = self._api1_data(answer, action)
+        apps = data.get("app") if isinstance(data, dict) else None
+        return _service_names(apps, self.provider)
+
+    def _api0_services(self, answer: dict, action: str, *, asked_legacy: bool) -> list[str]:
+        entry = _api0_entry(answer)
+        if not isinstance(entry, dict) or "status" not in entry:
+            raise BadResponse(f"WHM answered {action} in the API 0 form without a status", provider=self.provider)
+        if not flag(entry.get("status"), "passwd.status", self.provider):
+            messages = [self.http.redact(text) for text in message_list(entry.get("statusmsg"))]
+            error = refused(LABEL, action, messages, self.provider)
+            if not asked_legacy:
+                error.details.append(LEGACY_HINT)
+            raise error
+        return _service_names(entry.get("services"), self.provider)
+
+    # -- mailboxes through uapi_cpanel ---------------------------------------------------
+    def _account(self, domain: str | None) -> str:
+        """The cPanel account a mailbox command acts on: the chosen one, else the domain's owner."""
+        if self.ctx.cpanel_user is not None:
+            return validation.account_user(self.ctx.cpanel_user)
+        if domain is None:
+            raise UsageError("WHM: say which cPanel account with --cpanel-user USER "
+                             "(or give the profile a default with profile add ... --cpanel-user USER)")
+        if domain not in self._owners:
+            self._owners[domain] = self._domain_owner(domain)
+        return self._owners[domain]
+
+    def _domain_owner(self, domain: str) -> str:
+        data = self._whm("getdomainowner", {"domain": domain}, safe=True, action=f"looking up the owner of {domain}")
+        if not isinstance(data, dict):
+            raise BadResponse("WHM answered getdomainowner without data", provider=self.provider)
+        owner = data.get("user")
+        if owner is None or owner == "":
+            raise NotFound(f"no cPanel account that {self.ctx.profile.user} can manage owns {domain}",
+                           provider=self.provider)
+        if not isinstance(owner, str):
+            raise BadResponse(f"WHM answered getdomainowner with user={owner!r}", provider=self.provider)
+        return owner
+
+    def _email(self, domain: str | None) -> EmailAccount:
+        account = self._account(domain)
+
+        def call(function: str, params: dict[str, str], *, safe: bool, action: str) -> Any:
+            fields = {"cpanel.user": account, "cpanel.module": "Email", "cpanel.function": function, **params}
+            data = self._whm("uapi_cpanel", fields, safe=safe, action=f"{action} (as {account})")
+            inner = data.get("uapi") if isinstance(data, dict) else None
+            return uapi_data(inner, http=self.http, action=action, label=f"cPanel (account {account})")
+
+        return EmailAccount(call, account=account, http=self.http)
+
+    def list_domains(self) -> "list[Domain]":
+        return self._email(None).list_domains()
+
+    def list_mailboxes(self, domain: str) -> "list[Mailbox]":
+        return self._email(domain).list_mailboxes(domain)
+
+    def create_mailbox(self, new: "NewMailbox") -> "Mailbox":
+        check_new_mailbox(new)  # before the owner lookup, so a bad name sends nothing
+        return self._email(new.address.rpartition("@")[2]).create(new)
+
+    def delete_mailbox(self, address: "Address", *, keep_data: bool = False) -> None:
+        self._email(address.domain).delete(str(address), keep_data=keep_data)
+
+    def change_password(self, address: "Address", password: str, *, require_reset: bool = False) -> None:
+        if require_reset:
+            raise self._unsupported("passwd --require-reset", "cPanel cannot force a password change at next login")
+        self._email(address.domain).change_password(str(address), password)
+
+
+def _api0_entry(answer: dict) -> Any:
+    """API 0 wraps passwd's result in a one-element list; other functions answer flat."""
+    entries = answer.get("passwd")
+    if isinstance(entries, list):
+        return entries[0] if entries else None
+    return answer
+
+
+def _service_names(apps: Any, provider: str) -> list[str]:
+    """["system", "ftp", ...] (API 1), [{"app": "system"}, ...] (API 0), or the oldest
+    form, {"system": 1, "ftp": 1, "mysql": 0} (the services flagged 1 changed)."""
+    if apps is None:
+        return []
+    if isinstance(apps, dict):
+        return [str(name) for name, changed in apps.items() if flag(changed, f"services.{name}", provider)]
+    if not isinstance(apps, list):
+        raise BadResponse(f"WHM listed the changed services as {str(apps)[:60]!r}", provider=provider)
+    names = []
+    for app in apps:
+        name = app.get("app") if isinstance(app, dict) else app
+        if not isinstance(name, str):
+            raise BadResponse(f"WHM listed a changed service as {str(app)[:60]!r}", provider=provider)
+        names.append(name)
+    return names
