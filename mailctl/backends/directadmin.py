@@ -1,0 +1,337 @@
+"""DirectAdmin's legacy API (`/CMD_API_*` on port 2222).
+
+Every request is a POST with a url-encoded body (so no password is ever in a URL) and
+HTTP Basic auth as `user:secret`, or `admin|user:secret` when the profile acts for
+another account (login_as). Every request also asks for `json=yes`: newer servers then
+answer JSON, older ones ignore the field and answer url-encoded, and the parser
+(directadmin_parse) reads both.
+
+Mailbox writes go to CMD_API_POP; a server that answers "unknown command" for them is a
+newer release that moved them to CMD_API_EMAIL_POP, which is then used for the rest of
+the run. A write whose answer is lost is settled by reading the server's state, never by
+sending it again."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Callable, ClassVar
+
+from mailctl import validation
+from mailctl.backends import directadmin_parse as parse
+from mailctl.backends.base import Backend as BaseBackend
+from mailctl.backends.writes import settle_write
+from mailctl.errors import AuthError, MailctlError, NotFound, ProviderRefused, UsageError
+from mailctl.models import AccountPasswordChange, Domain, Mailbox
+
+if TYPE_CHECKING:
+    from mailctl.models import NewMailbox
+    from mailctl.validation import Address
+
+LOGIN_TEST = "CMD_API_LOGIN_TEST"
+SHOW_DOMAINS = "CMD_API_SHOW_DOMAINS"
+POP = "CMD_API_POP"
+EMAIL_POP = "CMD_API_EMAIL_POP"
+USER_PASSWD = "CMD_API_USER_PASSWD"
+CHANGE_EMAIL_PASSWORD = "CMD_CHANGE_EMAIL_PASSWORD"
+
+# Ask for JSON answers. Older servers ignore the field, so either shape must be (and is)
+# understood; a module value so the tests can play such an older server.
+ASK_FOR_JSON = True
+
+MB = 1024 * 1024
+# Services CMD_API_USER_PASSWD updates, as its flag names.
+ACCOUNT_SERVICES = ("system", "ftp", "database")
+# DirectAdmin account names: letters, digits, '.', '-', '_', starting and ending with a
+# letter or digit. '+' is refused because mail for user+tag is delivered to user.
+_LOCAL_START_END = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+class Backend(BaseBackend):
+    provider: ClassVar[str] = "directadmin"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        # Where this server takes mailbox writes; moves to EMAIL_POP once POP says it does
+        # not know them.
+        self._pop_writes = POP
+        # Cleared once the server says it does not know action=full_list.
+        self._has_full_list = True
+
+    # -- credentials ---------------------------------------------------------------------
+    def login(self, secret: str) -> None:
+        self.ctx.transport.add_secret(secret)
+        self._check_login(secret)
+
+    def status(self) -> None:
+        self._check_login(self.ctx.secret())
+        return None
+
+    def _check_login(self, secret: str) -> None:
+        hint = "check the user name and secret" + (
+            f", and that {self.ctx.profile.user} may log in as {self.ctx.profile.login_as}"
+            if self.ctx.profile.login_as else ""
+        ) + f" (a login key must allow {LOGIN_TEST})"
+        reply = self._post(LOGIN_TEST, [], auth=(self._login_name(), secret), safe=True)
+        try:
+            parse.parse_result(reply, LOGIN_TEST, hint)
+        except ProviderRefused as refusal:
+            # LOGIN_TEST exists only to say whether the login works; a "no" is exactly that.
+            raise AuthError(f"DirectAdmin did not accept the login: {refusal.message}", provider=self.provider,
+                            details=refusal.details) from None
+
+    # -- domains and mailboxes ------------------------------------------------------------
+    def list_domains(self) -> list[Domain]:
+        names = parse.parse_list(self._call(SHOW_DOMAINS, [], safe=True), SHOW_DOMAINS, self._auth_hint(SHOW_DOMAINS))
+        owner = self._acting_user()
+        return [Domain(name.strip().lower(), owner=owner) for name in names]
+
+    def list_mailboxes(self, domain: str) -> list[Mailbox]:
+        entries = self._mailbox_entries(domain)
+        return [self._mailbox(domain, local, fields) for local, fields in sorted(entries.items())]
+
+    def create_mailbox(self, new: "NewMailbox") -> Mailbox:
+        address = validation.address(new.address)
+        _check_new_local_part(address)
+        if not new.password:
+            raise UsageError("the new mailbox's password is empty")
+        fields = [("action", "create"), ("domain", address.domain), ("user", address.local),
+                  ("passwd", new.password), ("passwd2", new.password)]
+        if new.quota_mb is not None:
+            fields.append(("quota", str(new.quota_mb)))
+        if new.send_limit is not None:
+            fields.append(("limit", str(new.send_limit)))
+        self._settle(lambda: self._mailbox_write(fields, address), applied=lambda: self._exists(address),
+                     action=f"the creation of {address}")
+        if new.quota_mb is not None:
+            return Mailbox(str(address), quota_mb=new.quota_mb or None)
+        return self._created_with_server_quota(address)
+
+    def delete_mailbox(self, address: "Address", *, keep_data: bool = False) -> None:
+        if keep_data:
+            raise self._unsupported("pop delete --keep-data", "DirectAdmin always deletes the mail with the mailbox")
+        # `select0` is what the web form sends, `user` what the API documents: both, so
+        # either kind of server finds the mailbox.
+        fields = [("action", "delete"), ("domain", address.domain), ("user", address.local),
+                  ("select0", address.local)]
+        self._settle(lambda: self._mailbox_write(fields, address), applied=lambda: not self._exists(address),
+                     action=f"the deletion of {address}")
+
+    def change_password(self, address: "Address", password: str, *, require_reset: bool = False) -> None:
+        if require_reset:
+            raise self._unsupported("passwd --require-reset")
+        if not password:
+            raise UsageError("the new password is empty")
+        entries = self._mailbox_entries(address.domain)
+        if address.local not in entries:
+            raise NotFound(f"no mailbox {address} on this DirectAdmin account", provider=self.provider)
+        fields = [("action", "modify"), ("domain", address.domain), ("user", address.local),
+                  ("passwd", password), ("passwd2", password)]
+        fields += _kept_settings(entries[address.local], address)
+        self._settle(lambda: self._mailbox_write(fields, address), applied=None,
+                     action=f"the password change of {address}")
+
+    def change_password_self(self, address: "Address", old_password: str, new_password: str) -> None:
+        # The mailbox's own old password is the credential: no DirectAdmin login, no
+        # Authorization header, the profile's secret is neither needed nor read.
+        fields = [("email", str(address)), ("oldpassword", old_password), ("password1", new_password),
+                  ("password2", new_password), ("api", "yes")]
+
+        def send() -> None:
+            reply = self._post(CHANGE_EMAIL_PASSWORD, fields, auth=None, safe=False)
+            parse.parse_result(reply, CHANGE_EMAIL_PASSWORD,
+                               "the server wants a panel login for the self-service page")
+
+        self._settle(send, applied=None, action=f"the password change of {address}")
+
+    def change_account_password(self, user: str, password: str, *, update_db: bool = True) -> AccountPasswordChange:
+        if not password:
+            raise UsageError("the new password is empty")
+        services = [s for s in ACCOUNT_SERVICES if update_db or s != "database"]
+        fields = [("username", user), ("passwd", password), ("passwd2", password), ("options", "yes")]
+        fields += [(service, "yes") for service in services]
+
+        def send() -> None:
+            # The profile's own login, not login_as: an account's password is changed by
+            # the admin or reseller above it, not by acting as a user.
+            reply = self._call(USER_PASSWD, fields, safe=False, acting=False)
+            try:
+                parse.parse_result(reply, USER_PASSWD, self._auth_hint(USER_PASSWD, acting=False))
+            except ProviderRefused as refusal:
+                raise ProviderRefused(f"DirectAdmin refused to change the password of account {user}: "
+                                      f"{refusal.message}", provider=self.provider, details=refusal.details) from None
+
+        self._settle(send, applied=None, action=f"the password change of account {user}")
+        return AccountPasswordChange(user, services)
+
+    # -- mailbox reads ---------------------------------------------------------------------
+    def _mailbox_entries(self, domain: str) -> dict[str, dict[str, str]]:
+        """Every mailbox of `domain` with what the server tells about it, in one request
+        when it can: `full_list` (quota, usage, limit, suspended), else `list&type=quota`
+        (quota, usage), which servers that know neither answer as a plain list."""
+        full_list_refused = False
+        if self._has_full_list:
+            try:
+                return self._pop_read([("action", "full_list"), ("domain", domain)])
+            except ProviderRefused:
+                # An older server without full_list -- or an unknown domain, which the
+                # next request tells apart.
+                full_list_refused = True
+        try:
+            entries = self._pop_read([("action", "list"), ("type", "quota"), ("domain", domain)])
+        except ProviderRefused as refusal:
+            raise self._domain_refusal(domain, refusal) from None
+        if full_list_refused:
+            self._has_full_list = False  # the same domain works without it: no full_list here
+        return entries
+
+    def _mailbox_names(self, domain: str) -> set[str]:
+        try:
+            reply = self._call(POP, [("action", "list"), ("domain", domain)], safe=True)
+            return set(_normalised_names(parse.parse_list(reply, POP, self._auth_hint(POP))))
+        except ProviderRefused as refusal:
+            raise self._domain_refusal(domain, refusal) from None
+
+    def _pop_read(self, fields: list[tuple[str, str]]) -> dict[str, dict[str, str]]:
+        entries = parse.parse_map(self._call(POP, fields, safe=True), POP, self._auth_hint(POP))
+        return dict(zip(_normalised_names(entries), entries.values()))
+
+    def _exists(self, address: "Address") -> bool:
+        return address.local in self._mailbox_names(address.domain)
+
+    def _mailbox(self, domain: str, local: str, fields: dict[str, str]) -> Mailbox:
+        address = f"{local}@{domain}"
+        quota = parse.megabytes(fields.get("quota"), what=f"the quota of {address}")
+        usage = parse.megabytes(fields.get("usage"), what=f"the usage of {address}")
+        return Mailbox(
+            address,
+            # 0 is DirectAdmin's "unlimited"; the model says unlimited with None.
+            quota_mb=_whole_mb(quota) if quota else None,
+            usage_bytes=round(usage * MB) if usage is not None else None,
+            suspended=parse.yes_no(fields.get("suspended")),
+        )
+
+    def _created_with_server_quota(self, address: "Address") -> Mailbox:
+        """The new mailbox as the server set it up when no quota was given (the server's
+        default applies). Reading it back is a courtesy: the mailbox exists either way."""
+        try:
+            fields = self._mailbox_entries(address.domain).get(address.local)
+        except MailctlError as exc:
+            self.ctx.notice(f"{address} was created, but its quota could not be read back ({exc.message})")
+            return Mailbox(str(address))
+        return self._mailbox(address.domain, address.local, fields or {})
+
+    def _domain_refusal(self, domain: str, refusal: ProviderRefused) -> MailctlError:
+        """A refusal about a domain becomes NotFound when the domain is not among the
+        account's domains -- decided from the domain list, not from the message."""
+        try:
+            reply = self._call(SHOW_DOMAINS, [], safe=True)
+            domains = {name.strip().lower() for name in parse.parse_list(reply, SHOW_DOMAINS)}
+        except MailctlError:
+            return refusal
+        if domain in domains:
+            return refusal
+        hint = "" if self.ctx.profile.login_as else (
+            "; if another account owns it, give the profile --login-as THAT_USER"
+        )
+        return NotFound(f"domain {domain} is not one of the domains of {self._acting_user()} on this server{hint}",
+                        provider=self.provider, details=[refusal.message, *refusal.details])
+
+    # -- mailbox writes ----------------------------------------------------------------------
+    def _mailbox_write(self, fields: list[tuple[str, str]], address: "Address") -> None:
+        """Send a create/modify/delete; a refusal names the mailbox as NotFound when the
+        server's state shows it (or its domain) missing."""
+        try:
+            self._pop_write(fields)
+        except ProviderRefused as refusal:
+            raise self._mailbox_refusal(address, refusal, creating=fields[0][1] == "create") from None
+
+    def _pop_write(self, fields: list[tuple[str, str]]) -> None:
+        try:
+            self._write(self._pop_writes, fields)
+        except ProviderRefused as refusal:
+            if self._pop_writes != POP or not parse.is_unknown_command(refusal):
+                raise
+            # A newer release: the server refused before acting, so this is not a re-send.
+            self._pop_writes = EMAIL_POP
+            self._write(EMAIL_POP, fields)
+
+    def _mailbox_refusal(self, address: "Address", refusal: ProviderRefused, *, creating: bool) -> MailctlError:
+        try:
+            names = self._mailbox_names(address.domain)
+        except NotFound as missing_domain:
+            return missing_domain
+        except MailctlError:
+            return refusal
+        if not creating and address.local not in names:
+            return NotFound(f"no mailbox {address} on this DirectAdmin account", provider=self.provider,
+                            details=[refusal.message, *refusal.details])
+        return refusal
+
+    def _write(self, command: str, fields: list[tuple[str, str]]) -> None:
+        parse.parse_result(self._call(command, fields, safe=False), command, self._auth_hint(command))
+
+    def _settle(self, write: Callable[[], None], *, applied: Callable[[], bool] | None, action: str) -> None:
+        """Send a write once; a lost answer is settled by `applied` (a read of the
+        server's state), or is ambiguous when the change cannot be seen (a password)."""
+        settle_write(write, applied=applied, action=action, provider=self.provider, notice=self.ctx.notice)
+
+    # -- HTTP --------------------------------------------------------------------------------
+    def _call(self, command: str, fields: list[tuple[str, str]], *, safe: bool, acting: bool = True) -> parse.Reply:
+        """One request with the profile's login."""
+        return self._post(command, fields, auth=(self._login_name(acting), self.ctx.secret()), safe=safe)
+
+    def _post(self, command: str, fields: list[tuple[str, str]], *, auth: tuple[str, str] | None,
+              safe: bool) -> parse.Reply:
+        data = list(fields) + ([("json", "yes")] if ASK_FOR_JSON else [])
+        response = self.ctx.transport.request("POST", f"/{command}", data=data, auth=auth, safe=safe)
+        return parse.Reply.of(response)
+
+    def _login_name(self, acting: bool = True) -> str:
+        login_as = self.ctx.profile.login_as
+        return f"{self.ctx.profile.user}|{login_as}" if acting and login_as else self.ctx.profile.user
+
+    def _acting_user(self) -> str:
+        return self.ctx.profile.login_as or self.ctx.profile.user
+
+    def _auth_hint(self, command: str, *, acting: bool = True) -> str:
+        who = self._login_name(acting)
+        hint = f"check the secret of {who} (mailctl session login); a login key must allow {command}"
+        if command == USER_PASSWD:
+            hint += "; only admins and resellers may change an account's password"
+        elif acting and self.ctx.profile.login_as:
+            hint += f"; and {self.ctx.profile.user} must be allowed to log in as {self.ctx.profile.login_as}"
+        return hint
+
+
+def _check_new_local_part(address: "Address") -> None:
+    """DirectAdmin's own rule for new account names, stricter than the generic check."""
+    local = address.local
+    if "+" in local:
+        raise UsageError(f"invalid address {address}: DirectAdmin does not allow '+' in a mailbox name "
+                         "(mail for user+tag is delivered to user)")
+    if local[0] not in _LOCAL_START_END or local[-1] not in _LOCAL_START_END:
+        raise UsageError(f"invalid address {address}: DirectAdmin wants a mailbox name to start and end "
+                         "with a letter or digit")
+
+
+def _whole_mb(quota: float) -> int:
+    # Quotas are whole MB on DirectAdmin; a fraction rounds up so a limit stays a limit.
+    return math.ceil(quota)
+
+
+def _normalised_names(names) -> list[str]:
+    # DirectAdmin stores mailbox names in lower case; some answers echo what was typed.
+    return [name.strip().lower() for name in names]
+
+
+def _kept_settings(fields: dict[str, str], address: "Address") -> list[tuple[str, str]]:
+    """The quota and send limit a modify must repeat so a password change leaves them
+    as they are (some releases reset an omitted quota)."""
+    kept = []
+    quota = parse.megabytes(fields.get("quota"), what=f"the quota of {address}")
+    if quota is not None:
+        kept.append(("quota", str(_whole_mb(quota))))
+    limit = (fields.get("limit") or "").strip()
+    if limit.isdigit():
+        kept.append(("limit", limit))
+    return kept
