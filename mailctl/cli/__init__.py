@@ -19,6 +19,38 @@ def _wants_json(argv: Sequence[str]) -> bool:
     ) or "--output=json" in args or "-ojson" in args
 
 
+# Global options a user may also write after the command (`mailctl pop list D --json`),
+# as scripts and muscle memory do. No subcommand defines options of these names (a test
+# keeps it so), which makes moving them to the front unambiguous.
+GLOBAL_FLAGS = frozenset({"--json", "--yes", "-y", "--no-input", "--debug", "--no-color"})
+GLOBAL_WITH_VALUE = frozenset({"--output", "-o", "--profile", "-p", "--timeout"})
+
+
+def hoist_global_options(argv: Sequence[str]) -> list[str]:
+    """Move global options found after the command to the front, keeping their order."""
+    front: list[str] = []
+    rest: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if arg in GLOBAL_FLAGS:
+            front.append(arg)
+        elif name in GLOBAL_WITH_VALUE and "=" in arg and name.startswith("--"):
+            front.append(arg)
+        elif arg in GLOBAL_WITH_VALUE and i + 1 < len(args):
+            front.extend(args[i : i + 2])
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
     """Run one mailctl command line; returns the exit code."""
     import click
@@ -28,7 +60,7 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
     from mailctl.output import Output
 
     env = env or Environment()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
     runtime = Runtime(env)
     command = _command(app)
     try:
