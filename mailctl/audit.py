@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from mailctl.errors import KeyringUnavailable, NoCredentials, UsageError
+
 STATE_DIR_ENV = "MAILCTL_STATE_DIR"
 
 # Backend method -> the command a user would recognise in the log.
@@ -94,6 +96,8 @@ class AuditedBackend:
             }
             try:
                 result = attribute(*args, **kwargs)
+            except (NoCredentials, KeyringUnavailable, UsageError):
+                raise  # stopped before anything was sent: no change was attempted
             except BaseException as exc:
                 code = getattr(exc, "code", "interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
                 self._record(entry, "failed", code, getattr(exc, "message", None))

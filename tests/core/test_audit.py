@@ -24,6 +24,11 @@ class Recorder:
     def change_password(self, target, password, *, require_reset=False):
         raise ProviderRefused("password too weak", provider=self.provider)
 
+    def delete_mailbox(self, target, *, keep_data=False):
+        from mailctl.errors import NoCredentials
+
+        raise NoCredentials("no stored credentials")
+
     def list_mailboxes(self, domain):
         return [Mailbox(f"info@{domain}")]
 
@@ -35,6 +40,8 @@ def test_writes_are_logged_with_outcome_and_no_secret(tmp_path):
     with pytest.raises(ProviderRefused):
         backend.change_password(address("sales@example.com"), "Canary-Pw-456")
     assert backend.list_mailboxes("example.com") == [Mailbox("info@example.com")]
+    with pytest.raises(Exception):
+        backend.delete_mailbox(address("info@example.com"))  # never reached the server: not logged
 
     text = log.path.read_text()
     assert "Canary-Pw" not in text
