@@ -112,3 +112,10 @@ class AmbiguousWrite(TransportError):
 class PartialFailure(MailctlError):
     exit_code = EXIT_PARTIAL
     code = "partial_failure"
+
+
+class Interrupted(MailctlError):
+    """Ctrl-C stopped a bulk run after it finished the requests already running."""
+
+    exit_code = EXIT_INTERRUPTED
+    code = "interrupted"

@@ -194,3 +194,16 @@ AUDIT_COLUMNS = (
     Column("outcome", "Outcome"),
     Column("error", "Error", table=lambda v: (v or {}).get("message") or "", plain=lambda v: (v or {}).get("code") or "-"),
 )
+# Bulk runs (--from-file): one record per input row; `row` is its line in the file.
+BULK_RESULT_COLUMNS = (
+    Column("row", "Line", justify="right"),
+    Column("address", "Address"),
+    Column("outcome", "Outcome"),
+    Column("error", "Error"),
+)
+BULK_PLAN_COLUMNS = (
+    Column("row", "Line", justify="right"),
+    Column("address", "Address"),
+    Column("action", "Action"),
+    Column("details", "Details"),
+)

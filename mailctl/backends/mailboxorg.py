@@ -9,6 +9,7 @@ state (domain.list, mail.get, mail.list), never from a message's wording."""
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,6 +65,9 @@ class Backend(base.Backend):
         self._session: str | None = None
         # True once this run had to open a new session (session status reports "renewed").
         self.renewed = False
+        # Bulk runs share one backend between worker threads: when the session expires
+        # under all of them, one logs in and the others wait and take its session.
+        self._session_lock = threading.Lock()
 
     @property
     def rpc(self) -> JsonRpcClient:
@@ -149,9 +153,8 @@ class Backend(base.Backend):
             try:
                 return self._send(session, method, params, safe)
             except _SessionInvalid:
-                self.ctx.credentials.forget_session()
-                self._session = None
-        session = self._open_session(self.ctx.secret())
+                pass
+        session = self._renew_session(session)
         try:
             return self._send(session, method, params, safe)
         except _SessionInvalid:
@@ -160,6 +163,17 @@ class Backend(base.Backend):
                 "run 'mailctl session login'",
                 provider=PROVIDER,
             ) from None
+
+    def _renew_session(self, stale: str | None) -> str:
+        """A session to replace `stale` (None: none was stored): a new login, unless
+        another thread already replaced it while this one waited for the lock."""
+        with self._session_lock:
+            if self._session is not None and self._session != stale:
+                return self._session
+            if stale is not None:
+                self.ctx.credentials.forget_session()
+                self._session = None
+            return self._open_session(self.ctx.secret())
 
     def _send(self, session: str, method: str, params: dict[str, Any], safe: bool) -> Any:
         try:

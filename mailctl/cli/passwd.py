@@ -8,12 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from mailctl import validation
+from mailctl.cli.bulk_options import DryRun, FromFile, Jobs, ReportFile, ResumeFile, is_bulk
 from mailctl.cli.options import CpanelUser, Generate, PasswordFile, PasswordStdin
 
 
 def passwd(
     ctx: typer.Context,
-    address: Annotated[str, typer.Argument(help="The mailbox, local@domain.")],
+    address: Annotated[
+        Optional[str], typer.Argument(help="The mailbox, local@domain (omit with --from-file).")
+    ] = None,
     self_service: Annotated[
         bool,
         typer.Option("--self", help="DirectAdmin: change it as the mailbox owner, with the old password "
@@ -30,14 +33,31 @@ def passwd(
     password_file: PasswordFile = None,
     generate: Generate = False,
     cpanel_user: CpanelUser = None,
+    from_file: FromFile = None,
+    jobs: Jobs = None,
+    dry_run: DryRun = False,
+    report: ReportFile = None,
+    resume: ResumeFile = None,
 ) -> None:
     """Change a mailbox password. With --self and --password-stdin, stdin holds two lines:
-    the old password, then the new one."""
+    the old password, then the new one. With --from-file, change every password in FILE
+    (columns address and password, or --generate with --report FILE)."""
     from mailctl.credentials import PasswordSource, _first_line, prompt_hidden, read_password_file
     from mailctl.errors import UsageError
     from mailctl.output import PASSWORD_COLUMNS
 
     runtime = ctx.obj
+    if is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
+        from mailctl.bulk.command import BulkOptions, passwd_from_file
+
+        if self_service or old_password_file is not None:
+            raise UsageError("--self changes one mailbox with its old password; it does not go with --from-file")
+        if password_stdin or password_file is not None:
+            raise UsageError("with --from-file, passwords come from the file's password column or --generate, "
+                             "not --password-stdin/--password-file")
+        passwd_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, cpanel_user),
+                         require_reset=require_reset)
+        return
     target = validation.address(address)
     if old_password_file is not None and not self_service:
         raise UsageError("--old-password-file goes with --self")

@@ -7,6 +7,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from mailctl import validation
+from mailctl.cli.bulk_options import AllDomains, DryRun, FromFile, Jobs, ListJobs, ReportFile, ResumeFile, is_bulk
 from mailctl.cli.options import CpanelUser, Generate, PasswordFile, PasswordStdin
 from mailctl.errors import AuthError, MailctlError, PartialFailure, TransportError, UsageError
 
@@ -18,13 +19,22 @@ PLANS = ("light", "standard", "premium")
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    domain: Annotated[str, typer.Argument(help="The domain whose mailboxes to list.")],
+    domain: Annotated[
+        Optional[str], typer.Argument(help="The domain whose mailboxes to list (omit with --all-domains).")
+    ] = None,
     cpanel_user: CpanelUser = None,
+    all_domains: AllDomains = False,
+    jobs: ListJobs = None,
 ) -> None:
     """List the mailboxes of a domain, with quota and usage where the panel reports them."""
     from mailctl.output import MAILBOX_COLUMNS, MAILBOXORG_COLUMNS
 
     runtime = ctx.obj
+    if all_domains or domain is None:
+        _list_all_domains(runtime, domain, all_domains, jobs, cpanel_user)
+        return
+    if jobs is not None:
+        raise UsageError("--jobs goes with --all-domains")
     name = validation.domain(domain)
     backend = runtime.backend(cpanel_user=cpanel_user)
     mailboxes = backend.list_mailboxes(name)
@@ -32,10 +42,30 @@ def list_(
     runtime.out.records([m.to_json() for m in mailboxes], columns)
 
 
+def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int | None,
+                      cpanel_user: str | None) -> None:
+    from mailctl.bulk.command import DEFAULT_JOBS
+    from mailctl.bulk.listing import list_all
+    from mailctl.output import MAILBOX_COLUMNS, MAILBOXORG_COLUMNS
+
+    if domain is not None:
+        raise UsageError("give either DOMAIN or --all-domains, not both")
+    if not all_domains:
+        raise UsageError("missing DOMAIN (or --all-domains for every domain)")
+    backend = runtime.backend(cpanel_user=cpanel_user)
+    mailboxes, failed = list_all(runtime, backend, jobs=jobs or DEFAULT_JOBS)
+    columns = MAILBOXORG_COLUMNS if backend.provider == "mailboxorg" else MAILBOX_COLUMNS
+    runtime.out.records([m.to_json() for m in mailboxes], columns)
+    if failed:
+        raise PartialFailure(f"{len(failed)} domain(s) could not be listed: {', '.join(failed)}")
+
+
 @app.command("create")
 def create(
     ctx: typer.Context,
-    address: Annotated[str, typer.Argument(help="The new mailbox, local@domain.")],
+    address: Annotated[
+        Optional[str], typer.Argument(help="The new mailbox, local@domain (omit with --from-file).")
+    ] = None,
     quota: Annotated[
         Optional[str], typer.Option("--quota", metavar="MB", help="Quota in MB; 0 or 'unlimited' for none.")
     ] = None,
@@ -55,19 +85,37 @@ def create(
     password_file: PasswordFile = None,
     generate: Generate = False,
     cpanel_user: CpanelUser = None,
+    from_file: FromFile = None,
+    jobs: Jobs = None,
+    dry_run: DryRun = False,
+    report: ReportFile = None,
+    resume: ResumeFile = None,
 ) -> None:
     """Create a mailbox. The password is prompted for (twice), read from stdin or a file,
-    or generated -- never taken from the command line."""
+    or generated -- never taken from the command line. With --from-file, create every
+    mailbox listed in FILE (columns: address, password, and quota, send_limit, plan,
+    first_name, last_name as the provider takes them; the options give defaults)."""
     from mailctl.credentials import PasswordSource
     from mailctl.models import NewMailbox
     from mailctl.output import CREATED_COLUMNS
 
     runtime = ctx.obj
-    target = validation.address(address)
+    bulk = is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume)
+    target = None if bulk else validation.address(address)
     quota_mb = validation.quota_mb(quota)
     validation.positive_int("--send-limit", send_limit)
     if plan is not None and plan not in PLANS:
         raise UsageError(f"--plan must be one of {', '.join(PLANS)}")
+    if bulk:
+        from mailctl.bulk.command import BulkOptions, create_from_file
+        from mailctl.bulk.operations import CreateDefaults
+
+        _no_password_options(password_stdin, password_file)
+        create_from_file(
+            runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, cpanel_user),
+            CreateDefaults(quota_mb, send_limit, plan, first_name, last_name),
+        )
+        return
     source = PasswordSource(stdin=password_stdin, file=password_file, generate=generate)
     backend = runtime.backend(cpanel_user=cpanel_user)
     backend.require("create_mailbox", "pop create")
@@ -84,19 +132,40 @@ def create(
         runtime.out.record(row, CREATED_COLUMNS)
 
 
+def _no_password_options(password_stdin: bool, password_file) -> None:
+    if password_stdin or password_file is not None:
+        raise UsageError("with --from-file, passwords come from the file's password column or --generate, "
+                         "not --password-stdin/--password-file")
+
+
 @app.command("delete")
 def delete(
     ctx: typer.Context,
-    addresses: Annotated[List[str], typer.Argument(help="Mailboxes to delete, local@domain.", metavar="ADDRESS...")],
+    addresses: Annotated[
+        Optional[List[str]],
+        typer.Argument(help="Mailboxes to delete, local@domain (omit with --from-file).", metavar="ADDRESS..."),
+    ] = None,
     keep_data: Annotated[
         bool, typer.Option("--keep-data", help="cPanel: keep the mail files on disk.")
     ] = False,
     cpanel_user: CpanelUser = None,
+    from_file: FromFile = None,
+    jobs: Jobs = None,
+    dry_run: DryRun = False,
+    report: ReportFile = None,
+    resume: ResumeFile = None,
 ) -> None:
-    """Delete mailboxes and the mail in them, after confirmation (--yes to skip it)."""
+    """Delete mailboxes and the mail in them, after confirmation (--yes to skip it). With
+    --from-file, delete every mailbox in FILE's address column (one confirmation)."""
     from mailctl.output import RESULT_COLUMNS
 
     runtime = ctx.obj
+    if is_bulk(addresses, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
+        from mailctl.bulk.command import BulkOptions, delete_from_file
+
+        delete_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, False, cpanel_user),
+                         keep_data=keep_data)
+        return
     targets = list(dict.fromkeys(validation.address(a) for a in addresses))
     backend = runtime.backend(cpanel_user=cpanel_user)
     backend.require("delete_mailbox", "pop delete")

@@ -1,0 +1,306 @@
+"""A bulk run from start to end, as `pop create|delete` and `passwd` run it with
+--from-file: read and validate every row, skip what a resumed report marks done, show
+the plan (--dry-run) or confirm, run the rows concurrently, report, summarise, exit."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from mailctl.bulk.operations import Operation
+from mailctl.bulk.rows import Row, Spec, parse
+from mailctl.errors import Interrupted, PartialFailure, TransportError, UsageError
+
+if TYPE_CHECKING:
+    from mailctl.backends.base import Backend
+    from mailctl.bulk.operations import CreateDefaults
+    from mailctl.bulk.runner import Result, Summary
+    from mailctl.cli.runtime import Runtime
+
+DEFAULT_JOBS = 4
+# Panels run a handful of API workers per server; more concurrent writes than this queue
+# up there (or trip rate limits) instead of going faster, and the transport keeps 16
+# keep-alive connections, so a 17th request would open a throwaway one.
+MAX_JOBS = 16
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    file: str
+    jobs: int | None = None
+    dry_run: bool = False
+    report: Path | None = None
+    resume: Path | None = None
+    generate: bool = False
+    cpanel_user: str | None = None
+
+
+def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
+            check: "Callable[[Backend], None] | None" = None) -> None:
+    """Run `operation` on every row of options.file. `check(backend)` runs before
+    anything is asked or sent (a provider-specific option check)."""
+    jobs = options.jobs if options.jobs is not None else DEFAULT_JOBS
+    if not 1 <= jobs <= MAX_JOBS:
+        raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}")
+    report_path = _report_path(options)
+    if report_path is not None and options.resume is None:
+        from mailctl.bulk.report import refuse_to_overwrite
+
+        refuse_to_overwrite(report_path)  # before a confirmation is asked for nothing
+    profile = runtime.profile()
+    text, source = _read_input(options.file, runtime)
+    rows = parse(text, Spec(operation.kind, profile.provider, generate=options.generate), source)
+    done_before = _done_before(runtime, options.resume, operation.command)
+    todo = [row for row in rows if str(row.address) not in done_before]
+    skipped = [row for row in rows if str(row.address) in done_before]
+
+    backend = runtime.backend(profile, cpanel_user=options.cpanel_user)
+    backend.require(operation.method, operation.command)
+    if check is not None:
+        check(backend)
+    if options.dry_run:
+        _show_plan(runtime, operation, options, todo, skipped)
+        return
+    if operation.question is not None and todo:
+        runtime.confirm(operation.question(len(todo), _which(todo, source)))
+
+    passwords = _passwords(runtime, todo, options.generate)
+    report = None
+    if report_path is not None:
+        from mailctl.bulk.report import Report
+
+        report = Report(report_path, resuming=options.resume is not None)
+    try:
+        summary, seconds = _run(runtime, backend, operation, todo, passwords, report, jobs)
+    finally:
+        if report is not None:
+            report.close()
+    _finish(runtime, operation, summary, skipped, seconds, report_path)
+
+
+# -- before anything is sent ---------------------------------------------------------------
+
+def _report_path(options: BulkOptions) -> Path | None:
+    if options.resume is not None and options.report is not None and options.report != options.resume:
+        raise UsageError("--resume FILE appends to FILE, which stays the report of the whole job: drop --report")
+    path = options.resume or options.report
+    if path is not None and str(path) == STDIN:
+        raise UsageError("the report must be a file (stdout carries the results); it may hold passwords")
+    if options.generate and path is None:
+        raise UsageError("--generate with --from-file needs --report FILE: the report is the only place the "
+                         "generated passwords are written")
+    return path
+
+
+def _read_input(name: str, runtime: "Runtime") -> tuple[str, str]:
+    if name == STDIN:
+        return runtime.env.stdin.read(), "stdin"
+    try:
+        return Path(name).read_text(encoding="utf-8"), name
+    except FileNotFoundError:
+        raise UsageError(f"--from-file {name}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--from-file {name}: not UTF-8 text (save the CSV as UTF-8)") from None
+    except OSError as exc:
+        raise UsageError(f"--from-file {name}: {exc.strerror}") from None
+
+
+def _done_before(runtime: "Runtime", resume: Path | None, command: str) -> set[str]:
+    if resume is None:
+        return set()
+    from mailctl.bulk.report import done_addresses
+
+    done, unreadable = done_addresses(resume, command)
+    if unreadable:
+        runtime.out.warn(f"{unreadable} line(s) of {resume} could not be read; their rows will run again")
+    return done
+
+
+def _which(todo: list[Row], source: str) -> str:
+    names = ", ".join(str(row.address) for row in todo[:3])
+    more = f" and {len(todo) - 3} more" if len(todo) > 3 else ""
+    return f"listed in {source} ({names}{more})"
+
+
+def _passwords(runtime: "Runtime", rows: list[Row], generate: bool) -> dict[int, str]:
+    """Each row's new password, by line. Generated ones are made here, before any worker
+    starts, and every one is registered so no trace or message can show it."""
+    from mailctl.credentials import generate_password
+
+    passwords: dict[int, str] = {}
+    for row in rows:
+        password = generate_password() if generate else row.password
+        if password is not None:
+            passwords[row.line] = password
+            runtime.register_secret(password)
+    return passwords
+
+
+def _show_plan(runtime: "Runtime", operation: Operation, options: BulkOptions,
+               todo: list[Row], skipped: list[Row]) -> None:
+    from mailctl.output import BULK_PLAN_COLUMNS
+
+    source = "generated, written to the report" if options.generate else "from the file"
+    plan = [{"row": row.line, "address": str(row.address), "action": operation.verb,
+             "details": operation.describe(row, source)} for row in todo]
+    plan += [{"row": row.line, "address": str(row.address), "action": "skip",
+              "details": f"done in {options.resume}"} for row in skipped]
+    plan.sort(key=lambda entry: entry["row"])
+    runtime.out.records(plan, BULK_PLAN_COLUMNS)
+    done_note = f" ({len(skipped)} already done)" if skipped else ""
+    runtime.out.message(f"Dry run: would {operation.verb} {len(todo)} of {len(todo) + len(skipped)} "
+                        f"rows{done_note}; nothing was sent")
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+def _run(runtime: "Runtime", backend: "Backend", operation: Operation, todo: list[Row],
+         passwords: dict[int, str], report, jobs: int) -> "tuple[Summary[Row], float]":
+    from mailctl.bulk.progress import Progress
+    from mailctl.bulk.runner import Runner
+
+    redact = _redactor(runtime)
+
+    def task(row: Row) -> None:
+        operation.apply(backend, row, passwords.get(row.line))
+
+    with Progress(runtime.env, total=len(todo), label=operation.command,
+                  color=not runtime.options.no_color) as progress:
+        def on_result(result: "Result[Row]") -> None:
+            ok = result.outcome == operation.done
+            if report is not None:
+                report.write(_report_entry(operation, result, passwords, redact))
+            if result.outcome == "failed":
+                progress.note(f"line {result.item.line}: {result.item.address}: {redact(result.error.message)}")
+            progress.advance(ok)
+
+        runner = Runner(task, jobs=jobs, done=operation.done, on_result=on_result, note=progress.note)
+        started = time.perf_counter()
+        summary = runner.run(todo)
+    return summary, time.perf_counter() - started
+
+
+def _redactor(runtime: "Runtime") -> Callable[[str], str]:
+    """Blank every password of the run in a message (a panel may echo what it got)."""
+    secrets = sorted(runtime.secrets, key=len, reverse=True)
+
+    def redact(text: str) -> str:
+        for secret in secrets:
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
+
+    return redact
+
+
+def _report_entry(operation: Operation, result: "Result[Row]", passwords: dict[int, str],
+                  redact: Callable[[str], str]) -> dict:
+    row = result.item
+    entry = {
+        "command": operation.command,
+        "row": row.line,
+        "address": str(row.address),
+        "outcome": result.outcome,
+        "error": redact(result.error.message) if result.error else None,
+        "error_code": result.error.code if result.error else None,
+    }
+    if row.password is None and row.line in passwords and _password_may_be_set(operation, result):
+        entry["password"] = passwords[row.line]
+    return entry
+
+
+def _password_may_be_set(operation: Operation, result: "Result[Row]") -> bool:
+    """A generated password goes into the report when the mailbox has it now, or might:
+    done, lost in transit, or interrupted mid-request. Never for a refused row."""
+    from mailctl.bulk.runner import INTERRUPTED
+
+    return (result.outcome == operation.done or result.outcome == INTERRUPTED
+            or isinstance(result.error, TransportError))
+
+
+# -- after the run ---------------------------------------------------------------------------
+
+def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", skipped: list[Row],
+            seconds: float, report_path: Path | None) -> None:
+    from mailctl.output import BULK_RESULT_COLUMNS
+
+    redact = _redactor(runtime)
+    records = [{"row": r.item.line, "address": str(r.item.address), "outcome": r.outcome,
+                "error": redact(r.error.message) if r.error else None,
+                "error_code": r.error.code if r.error else None} for r in summary.results]
+    records += [{"row": row.line, "address": str(row.address), "outcome": "skipped", "error": None,
+                 "error_code": None} for row in skipped]
+    records.sort(key=lambda record: record["row"])
+    unfinished = [r for r in records if r["outcome"] not in (operation.done, "skipped")]
+    if runtime.out.mode == "table":
+        # A terminal gets what needs attention; the full list is in the report.
+        if unfinished:
+            runtime.out.records(unfinished, BULK_RESULT_COLUMNS, title="Rows not done")
+    else:
+        runtime.out.records(records, BULK_RESULT_COLUMNS)
+
+    counts = summary.counts()
+    parts = [f"{counts.get(operation.done, 0)} {operation.done}"]
+    parts += [f"{counts[name]} {name.replace('_', ' ')}" for name in ("failed", "interrupted", "not_attempted")
+              if counts.get(name)]
+    if skipped:
+        parts.append(f"{len(skipped)} skipped (done before)")
+    where = f"; report: {report_path}" if report_path is not None else ""
+    runtime.out.message(f"{operation.command}: {', '.join(parts)} in {seconds:.1f}s{where}")
+
+    again = (f"rerun the same command with --resume {report_path}" if report_path is not None
+             else "rerun with a file of the rows not done (add --report FILE to keep track)")
+    if summary.crash is not None:
+        raise summary.crash
+    if summary.interrupted:
+        raise Interrupted(f"interrupted; {len(unfinished)} row(s) not done: {again}")
+    if summary.stopped_by is not None:
+        runtime.out.message(f"Stopped early, {len(unfinished)} row(s) not done ({again}) because:")
+        raise summary.stopped_by
+    if unfinished:
+        raise PartialFailure(f"{len(unfinished)} of {len(records)} rows failed: {again}")
+
+
+# -- the three commands ----------------------------------------------------------------------
+
+_CREATE_OPTIONS = {"quota_mb": ("--quota", "quota"), "send_limit": ("--send-limit", "send_limit"),
+                   "plan": ("--plan", "plan"), "first_name": ("--first-name", "first_name"),
+                   "last_name": ("--last-name", "last_name")}
+
+
+def create_from_file(runtime: "Runtime", options: BulkOptions, defaults: "CreateDefaults") -> None:
+    """`pop create --from-file`: the command-line values are defaults for what a row leaves out."""
+    from mailctl.bulk import operations
+    from mailctl.bulk.rows import CREATE_FIELDS
+
+    def check(backend: "Backend") -> None:
+        for attribute, (option, field_name) in _CREATE_OPTIONS.items():
+            if getattr(defaults, attribute) is not None and field_name not in CREATE_FIELDS[backend.provider]:
+                raise UsageError(f"{option} does not apply to {backend.provider}", provider=backend.provider)
+
+    execute(runtime, operations.create(defaults), options, check)
+
+
+def passwd_from_file(runtime: "Runtime", options: BulkOptions, *, require_reset: bool) -> None:
+    from mailctl.bulk import operations
+
+    def check(backend: "Backend") -> None:
+        if require_reset and backend.provider != "mailboxorg":
+            raise UsageError(f"--require-reset: {backend.provider} cannot force a password change at next login",
+                             provider=backend.provider)
+
+    execute(runtime, operations.passwd(require_reset=require_reset), options, check)
+
+
+def delete_from_file(runtime: "Runtime", options: BulkOptions, *, keep_data: bool) -> None:
+    from mailctl.bulk import operations
+
+    def check(backend: "Backend") -> None:
+        if keep_data and not backend.supports_keep_data:
+            raise UsageError(f"--keep-data: {backend.provider} always deletes the mail with the mailbox",
+                             provider=backend.provider)
+
+    execute(runtime, operations.delete(keep_data=keep_data), options, check)

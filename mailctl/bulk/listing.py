@@ -1,0 +1,49 @@
+"""`pop list --all-domains`: the mailboxes of every domain the profile manages, the
+domains listed concurrently through the bulk runner (so Ctrl-C, an auth failure and a
+dead server end it the same way as a bulk run)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mailctl.errors import Interrupted
+
+if TYPE_CHECKING:
+    from mailctl.backends.base import Backend
+    from mailctl.cli.runtime import Runtime
+    from mailctl.models import Mailbox
+
+LISTED = "listed"
+
+
+def list_all(runtime: "Runtime", backend: "Backend", *, jobs: int) -> "tuple[list[Mailbox], list[str]]":
+    """Every mailbox, domain by domain in the order the server lists the domains, and
+    the domains that could not be listed (each reported on stderr as it fails). An auth
+    failure, a dead server or Ctrl-C ends it with that error instead."""
+    from mailctl.bulk.progress import Progress
+    from mailctl.bulk.runner import FAILED, Runner
+
+    domains = [domain.name for domain in backend.list_domains()]
+    found: dict[str, list] = {}
+
+    def task(domain: str) -> None:
+        found[domain] = backend.list_mailboxes(domain)
+
+    with Progress(runtime.env, total=len(domains), label="pop list",
+                  color=not runtime.options.no_color) as progress:
+        def on_result(result) -> None:
+            if result.outcome == FAILED:
+                progress.note(f"{result.item}: {result.error.message}")
+            progress.advance(result.outcome == LISTED)
+
+        # list_domains just proved the server and credentials: no need to start with one.
+        runner = Runner(task, jobs=jobs, done=LISTED, on_result=on_result, note=progress.note, first_alone=False)
+        summary = runner.run(domains)
+    if summary.crash is not None:
+        raise summary.crash
+    if summary.interrupted:
+        raise Interrupted("interrupted before every domain was listed")
+    if summary.stopped_by is not None:
+        raise summary.stopped_by
+    mailboxes = [mailbox for domain in domains for mailbox in found.get(domain, [])]
+    return mailboxes, [result.item for result in summary.results if result.outcome != LISTED]

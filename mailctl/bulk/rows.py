@@ -1,0 +1,316 @@
+"""Reading and validating a bulk input file, all of it, before the first request.
+
+Two formats, told apart by the first character of the first non-blank line:
+- CSV with a header row (`,` or, when the header has no comma, `;` or a tab);
+- JSON lines: one object per line, the same names as the CSV columns (so the output of
+  `mailctl pop list --json | jq -c '.[]'` is valid input for `pop create`).
+
+Every bad row is collected and reported in one UsageError (exit 2) that names its line,
+so a file is fixed in one pass and nothing is sent from a file with a mistake in it.
+Passwords from the file never appear in a message."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from mailctl import validation
+from mailctl.errors import UsageError
+from mailctl.validation import Address
+
+COMMANDS = ("create", "passwd", "delete")
+PLANS = ("light", "standard", "premium")
+MAX_NAME_LENGTH = 128
+
+# Fields a create takes on each provider; a value in any other create field is an error
+# there (it would otherwise be silently dropped).
+CREATE_FIELDS = {
+    "directadmin": ("quota", "quota_mb", "send_limit"),
+    "cpanel": ("quota", "quota_mb"),
+    "whm": ("quota", "quota_mb"),
+    "mailboxorg": ("plan", "first_name", "last_name"),
+}
+_ALL_CREATE_FIELDS = ("quota", "quota_mb", "send_limit", "plan", "first_name", "last_name")
+# Fields of mailctl's own `pop list --json` records that say nothing about what to do.
+_INFORMATIONAL = ("domain", "usage_bytes", "suspended")
+KNOWN_FIELDS = ("address", "password") + _ALL_CREATE_FIELDS + _INFORMATIONAL
+
+
+@dataclass(frozen=True)
+class Row:
+    """One validated input row. `line` is where it starts in the file (1-based)."""
+
+    line: int
+    address: Address
+    password: str | None = field(default=None, repr=False)  # from the file; never shown
+    quota_mb: int | None = None  # None: the provider's default; 0: unlimited
+    send_limit: int | None = None
+    plan: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What the rows of one run must look like."""
+
+    command: str  # one of COMMANDS
+    provider: str
+    generate: bool = False  # passwords will be generated: the file must not carry any
+
+    @property
+    def wants_password(self) -> bool:
+        return self.command in ("create", "passwd")
+
+
+class _BadRows:
+    """Every problem found, by line, in file order."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[int, str]] = []
+
+    def add(self, line: int, text: str) -> None:
+        self.problems.append((line, text))
+
+    def raise_if_any(self, source: str) -> None:
+        if not self.problems:
+            return
+        count = len({line for line, _ in self.problems})
+        noun = "row" if count == 1 else "rows"
+        raise UsageError(
+            f"{source}: {count} bad {noun}; nothing was sent",
+            details=[f"line {line}: {text}" for line, text in sorted(self.problems, key=lambda p: p[0])],
+        )
+
+
+def parse(text: str, spec: Spec, source: str) -> list[Row]:
+    """The rows of an input file's text; UsageError listing every bad row."""
+    if text.startswith("\ufeff"):  # spreadsheet programs write a byte-order mark
+        text = text[1:]
+    bad = _BadRows()
+    records = list(_json_lines(text, bad) if _is_json_lines(text) else _csv_records(text, bad))
+    bad.raise_if_any(source)
+    if not records:
+        raise UsageError(f"{source}: no rows to process")
+    rows: list[Row] = []
+    first_line: dict[Address, int] = {}
+    for line, values in records:
+        row = _row(line, values, spec, bad)
+        if row is None:
+            continue
+        if row.address in first_line:
+            bad.add(line, f"{row.address} is already on line {first_line[row.address]}")
+            continue
+        first_line[row.address] = line
+        rows.append(row)
+    bad.raise_if_any(source)
+    return rows
+
+
+# -- the two formats: (line, {field: value}) records ----------------------------------------
+
+def _is_json_lines(text: str) -> bool:
+    return text.lstrip()[:1] == "{"
+
+
+def _json_lines(text: str, bad: _BadRows) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            # The decoder's message names the position, never the text around it.
+            bad.add(number, f"not a JSON object ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(value, dict):
+            bad.add(number, "not a JSON object")
+            continue
+        fields = {_field_name(k): v for k, v in value.items()}
+        unknown = [k for k in value if _field_name(k) not in KNOWN_FIELDS]
+        if unknown:
+            bad.add(number, f"unknown field {unknown[0]!r} (known: {', '.join(KNOWN_FIELDS)})")
+            continue
+        yield number, fields
+
+
+def _csv_records(text: str, bad: _BadRows) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    header: list[str] | None = None
+    end_of_previous = 0
+    try:
+        for cells in reader:
+            line, end_of_previous = end_of_previous + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if header is None:
+                header = [_field_name(cell) for cell in cells]
+                if not _good_header(header, cells, line, bad):
+                    return
+                continue
+            if len(cells) > len(header):
+                bad.add(line, f"{len(cells)} fields, but the header has {len(header)}")
+                continue
+            yield line, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+    except csv.Error as exc:
+        bad.add(reader.line_num, f"unreadable CSV ({exc})")
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    if ";" in first:
+        return ";"
+    return "\t" if "\t" in first else ","
+
+
+def _good_header(header: list[str], cells: list[str], line: int, bad: _BadRows) -> bool:
+    unknown = [cell for cell, name in zip(cells, header) if name not in KNOWN_FIELDS]
+    if unknown:
+        bad.add(line, f"unknown column {unknown[0].strip()!r} in the header (known: {', '.join(KNOWN_FIELDS)})")
+        return False
+    if "address" not in header:
+        bad.add(line, "the header row has no 'address' column (the first row must name the columns)")
+        return False
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        bad.add(line, f"column {repeated[0]!r} appears twice in the header")
+        return False
+    return True
+
+
+def _field_name(name: Any) -> str:
+    return str(name).strip().lower().replace("-", "_").replace(" ", "_")
+
+
+# -- one record -> one Row ----------------------------------------------------------------
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and value.strip() == "")
+
+
+def _row(line: int, values: dict[str, Any], spec: Spec, bad: _BadRows) -> Row | None:
+    problems_before = len(bad.problems)
+    address = _address(values.get("address"), line, bad)
+    password = _password(values, spec, line, bad)
+    extra: dict[str, Any] = {}
+    if spec.command == "create":
+        extra = _create_fields(values, spec.provider, line, bad)
+    if len(bad.problems) != problems_before or address is None:
+        return None
+    return Row(line, address, password, **extra)
+
+
+def _address(value: Any, line: int, bad: _BadRows) -> Address | None:
+    if not _present(value):
+        bad.add(line, "no address")
+        return None
+    if not isinstance(value, str):
+        bad.add(line, "the address must be text")
+        return None
+    try:
+        return validation.address(value)
+    except UsageError as exc:
+        bad.add(line, exc.message)
+        return None
+
+
+def _password(values: dict[str, Any], spec: Spec, line: int, bad: _BadRows) -> str | None:
+    if not spec.wants_password:
+        return None  # a delete ignores a password column, so a create's file can be reused
+    value = values.get("password")
+    if spec.generate:
+        if "password" in values:
+            bad.add(line, "the file has a password field and --generate was given: choose one")
+        return None
+    if not _present(value):
+        bad.add(line, "no password (add a 'password' column, or use --generate and --report FILE)")
+        return None
+    if not isinstance(value, str):
+        bad.add(line, "the password must be text")
+        return None
+    if value != value.strip():
+        bad.add(line, "the password starts or ends with a space (a stray space after a comma?)")
+        return None
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        bad.add(line, "the password contains a control character or line break")
+        return None
+    return value
+
+
+def _create_fields(values: dict[str, Any], provider: str, line: int, bad: _BadRows) -> dict[str, Any]:
+    allowed = CREATE_FIELDS[provider]
+    for name in _ALL_CREATE_FIELDS:
+        if name not in allowed and _present(values.get(name)):
+            bad.add(line, f"{name}: {_not_on(provider, name)}")
+    if "quota" in values and "quota_mb" in values:
+        bad.add(line, "give the quota as 'quota' or as 'quota_mb', not both")
+    fields: dict[str, Any] = {}
+    if "quota" in allowed:
+        fields["quota_mb"] = _quota(values, line, bad)
+    if "send_limit" in allowed and _present(values.get("send_limit")):
+        fields["send_limit"] = _count(values["send_limit"], "send_limit", line, bad)
+    if "plan" in allowed and _present(values.get("plan")):
+        plan = str(values["plan"]).strip().lower()
+        if plan not in PLANS:
+            bad.add(line, f"plan {values['plan']!r}: must be one of {', '.join(PLANS)}")
+        fields["plan"] = plan
+    for name in ("first_name", "last_name"):
+        if name in allowed and _present(values.get(name)):
+            fields[name] = _name(values[name], name, line, bad)
+    return fields
+
+
+def _not_on(provider: str, name: str) -> str:
+    if provider == "mailboxorg" and name in ("quota", "quota_mb"):
+        return "mailbox.org has no quota per mailbox, the plan decides it"
+    takers = [p for p, names in CREATE_FIELDS.items() if name in names]
+    return f"{provider} takes no {name} (only {', '.join(takers)} does)"
+
+
+def _quota(values: dict[str, Any], line: int, bad: _BadRows) -> int | None:
+    if "quota_mb" in values:
+        # The name `pop list --json` prints, where null means unlimited: a listing from
+        # one server recreates the same quotas on another.
+        value = values["quota_mb"]
+        if not _present(value):
+            return 0
+    else:
+        value = values.get("quota")
+        if not _present(value):
+            return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        bad.add(line, f"invalid quota {value!r}: expected a whole number of MB (0 or 'unlimited' for no limit)")
+        return None
+    try:
+        return validation.quota_mb(value)
+    except UsageError as exc:
+        bad.add(line, exc.message)
+    except ValueError:  # digits isdigit() accepts but int() does not, like '²'
+        bad.add(line, f"invalid quota {value!r}: expected a whole number of MB (0 or 'unlimited' for no limit)")
+    return None
+
+
+def _count(value: Any, name: str, line: int, bad: _BadRows) -> int | None:
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit()):
+        bad.add(line, f"invalid {name} {value!r}: expected a whole number, 0 or more")
+        return None
+    return int(text)
+
+
+def _name(value: Any, name: str, line: int, bad: _BadRows) -> str | None:
+    if not isinstance(value, str):
+        bad.add(line, f"{name} must be text")
+        return None
+    text = value.strip()
+    if len(text) > MAX_NAME_LENGTH:
+        bad.add(line, f"{name} is longer than {MAX_NAME_LENGTH} characters")
+    elif any(unicodedata.category(ch).startswith("C") for ch in text):
+        bad.add(line, f"{name} contains control characters")
+    return text

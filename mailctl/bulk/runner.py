@@ -1,0 +1,195 @@
+"""The concurrent engine: runs one task per row on a bounded pool of worker threads that
+share one backend (and so one keep-alive connection pool).
+
+What it guarantees:
+- each row is handed to a worker exactly once, and every row ends with exactly one
+  result: done, failed, not attempted, or (after a second Ctrl-C) interrupted;
+- results are delivered to `on_result` one at a time, on the calling thread, as each row
+  finishes (so the report is written in order of completion and needs no lock);
+- the first row runs alone: wrong credentials cost one failed login, not one per worker
+  (panels lock users out after a few), and lazily built state (the connection pool, a
+  mailbox.org session) is built once before the other workers start;
+- an authentication failure stops the run at once; so do several requests in a row that
+  could not reach the server (every further row would fail the same way). Rows already
+  running finish; the rest are "not attempted";
+- Ctrl-C stops scheduling and waits for the running requests; a second Ctrl-C stops
+  waiting (their rows are recorded as interrupted, outcome unknown)."""
+
+from __future__ import annotations
+
+import queue
+import signal
+import threading
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Callable, Generic, Sequence, TypeVar
+
+from mailctl.errors import AuthError, MailctlError, TransportError
+
+T = TypeVar("T")
+
+FAILED = "failed"
+NOT_ATTEMPTED = "not_attempted"
+INTERRUPTED = "interrupted"
+# Requests in a row that could not reach the server (or got no readable answer) before
+# the run stops: enough that one hiccup does not end a run of 500 rows, few enough that
+# a dead server is not hammered.
+UNREACHABLE_AFTER = 3
+_POLL_SECONDS = 0.1
+
+
+@dataclass
+class Result(Generic[T]):
+    item: T
+    outcome: str
+    error: MailctlError | None = None
+
+
+@dataclass
+class Summary(Generic[T]):
+    results: list[Result[T]] = field(default_factory=list)
+    # The error that ended the run early (an auth failure, an unreachable server).
+    stopped_by: MailctlError | None = None
+    interrupted: bool = False
+    # A bug (not a MailctlError) raised by a task: the run stops and the caller re-raises it.
+    crash: BaseException | None = None
+
+    def counts(self) -> Counter:
+        return Counter(result.outcome for result in self.results)
+
+
+class _Interrupts:
+    """Counts Ctrl-C presses instead of raising KeyboardInterrupt at a random point of
+    the bookkeeping (where a finished row's result could be lost)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._previous = None
+        self._installed = False
+
+    def __enter__(self) -> "_Interrupts":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._pressed)
+            self._installed = True
+        return self
+
+    def _pressed(self, signum, frame) -> None:
+        self.count += 1
+
+    def __exit__(self, *exc_info) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+_STOP = object()
+
+
+class Runner(Generic[T]):
+    """Runs `task(item)` for every item with at most `jobs` running at once. A task
+    returns normally for success and raises a MailctlError for a failure."""
+
+    def __init__(
+        self,
+        task: Callable[[T], None],
+        *,
+        jobs: int,
+        done: str,
+        on_result: Callable[[Result[T]], None] = lambda result: None,
+        note: Callable[[str], None] = lambda text: None,
+        first_alone: bool = True,
+    ):
+        if jobs < 1:
+            raise ValueError("jobs must be at least 1")
+        self.task = task
+        self.jobs = jobs
+        self.done = done
+        self.on_result = on_result
+        self.note = note
+        # False when an earlier request already proved the server and credentials work.
+        self.first_alone = first_alone
+
+    def run(self, items: Sequence[T]) -> Summary[T]:
+        summary: Summary[T] = Summary()
+        tasks: queue.Queue = queue.Queue()
+        finished: queue.Queue = queue.Queue()
+        workers = [
+            threading.Thread(target=self._work, args=(tasks, finished), name=f"mailctl-bulk-{n}", daemon=True)
+            for n in range(min(self.jobs, len(items)))
+        ]
+        for worker in workers:
+            worker.start()
+        pending = deque(enumerate(items))
+        running: dict[int, T] = {}
+        width = 1 if self.first_alone else self.jobs  # see the module docstring
+        unreachable = 0
+        stopping = False
+        try:
+            with _Interrupts() as interrupts:
+                while True:
+                    if interrupts.count and not summary.interrupted:
+                        summary.interrupted = stopping = True
+                        if running:
+                            self.note(f"Interrupted: waiting for {len(running)} running request(s) to finish "
+                                      "(Ctrl-C again to stop waiting)")
+                    if interrupts.count >= 2:
+                        break
+                    while not stopping and pending and len(running) < width:
+                        index, item = pending.popleft()
+                        running[index] = item
+                        tasks.put((index, item))
+                    if not running:
+                        break
+                    try:
+                        index, error = finished.get(timeout=_POLL_SECONDS)
+                    except queue.Empty:
+                        continue
+                    result = self._result(running.pop(index), error, summary)
+                    summary.results.append(result)
+                    self.on_result(result)
+                    if summary.crash is not None:
+                        stopping = True
+                    elif result.error is None or not isinstance(result.error, (AuthError, TransportError)):
+                        # The server answered and took the credentials: open up.
+                        width, unreachable = self.jobs, 0
+                    elif isinstance(result.error, AuthError):
+                        stopping, summary.stopped_by = True, result.error
+                    else:
+                        unreachable += 1
+                        if unreachable >= UNREACHABLE_AFTER and summary.stopped_by is None:
+                            stopping, summary.stopped_by = True, result.error
+        finally:
+            for _ in workers:
+                tasks.put(_STOP)
+        for index in sorted(running):
+            self._record(summary, Result(running[index], INTERRUPTED, MailctlError(
+                "interrupted while its request was running: whether it was applied is unknown")))
+        reason = "interrupted" if summary.interrupted else "the run stopped early"
+        for _, item in pending:
+            self._record(summary, Result(item, NOT_ATTEMPTED, MailctlError(f"not attempted: {reason}")))
+        return summary
+
+    def _record(self, summary: Summary[T], result: Result[T]) -> None:
+        summary.results.append(result)
+        self.on_result(result)
+
+    def _result(self, item: T, error: BaseException | None, summary: Summary[T]) -> Result[T]:
+        if error is None:
+            return Result(item, self.done)
+        if isinstance(error, MailctlError):
+            return Result(item, FAILED, error)
+        if summary.crash is None:
+            summary.crash = error
+        return Result(item, FAILED, MailctlError(f"internal error: {type(error).__name__}: {error}"))
+
+    def _work(self, tasks: queue.Queue, finished: queue.Queue) -> None:
+        while True:
+            job = tasks.get()
+            if job is _STOP:
+                return
+            index, item = job
+            try:
+                self.task(item)
+            except BaseException as exc:  # every outcome goes back to the scheduler
+                finished.put((index, exc))
+            else:
+                finished.put((index, None))
