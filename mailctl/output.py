@@ -81,6 +81,11 @@ class Output:
             self._table([{"field": c.header, "value": c.table(row.get(c.key))} for c in columns],
                         [Column("field", "Field"), Column("value", "Value")], show_header=False)
 
+    def text(self, text: str) -> None:
+        """A document that is itself the data (a shell script), written as it is."""
+        self.env.stdout.write(text)
+        self.env.stdout.flush()
+
     def _json(self, value: Any) -> None:
         self.env.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
         self.env.stdout.flush()

@@ -9,33 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import keyring
-import keyring.backend
-import keyring.errors
 import pytest
 
 from mailctl.cli import run
 from mailctl.environment import Environment
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that lives in a dict, so tests never touch the developer's real one."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.store[(service, username)]
+from mailctl.memory_keyring import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)

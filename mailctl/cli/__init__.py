@@ -62,7 +62,7 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
     env = env or Environment()
     argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
     runtime = Runtime(env)
-    command = _command(app)
+    command = _command(app, argv)
     try:
         # click writes help and usage to sys.stdout/stderr; point them at the
         # environment's streams so an injected environment captures everything.
@@ -120,16 +120,57 @@ def _silence_stdout() -> None:
         pass
 
 
-_COMMAND = None
+_COMMANDS: dict = {}
 
 
-def _command(app):
-    global _COMMAND
-    if _COMMAND is None:
-        import typer.main
+def _command(app, argv: Sequence[str]):
+    """The click command for this command line. typer builds a command by evaluating
+    every option's annotation (~0.5 ms a command), so a command line that names one
+    command gets a tree holding only that command; help, a typo and shell completion
+    get the whole tree."""
+    import typer.main
 
-        _COMMAND = typer.main.get_command(app)
-    return _COMMAND
+    path = _named_command(app, argv)
+    if path not in _COMMANDS:
+        _COMMANDS[path] = typer.main.get_command(_pruned(app, path) if path else app)
+    return _COMMANDS[path]
+
+
+def _named_command(app, argv: Sequence[str]) -> tuple[str, ...]:
+    """("pop", "list") or ("passwd",) when argv names a command the app has; else ()."""
+    import os
+
+    from mailctl.cli.completion import COMPLETE_VAR
+
+    if os.environ.get(COMPLETE_VAR) or "--help" in argv or "-h" in argv:
+        return ()
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):  # the global options, hoisted to the front
+        i += 2 if argv[i] in GLOBAL_WITH_VALUE else 1
+    words = list(argv[i : i + 2])
+    if words and words[0] in {c.name for c in app.registered_commands}:
+        return (words[0],)
+    group = next((g for g in app.registered_groups if words and g.name == words[0]), None)
+    if group is not None and len(words) == 2 and words[1] in {c.name for c in group.typer_instance.registered_commands}:
+        return (words[0], words[1])
+    return ()
+
+
+def _pruned(app, path: tuple[str, ...]):
+    """A shallow copy of the app that registers only the command at `path`."""
+    import copy
+
+    root = copy.copy(app)
+    root.registered_commands = [c for c in app.registered_commands if len(path) == 1 and c.name == path[0]]
+    root.registered_groups = []
+    if len(path) == 2:
+        group = copy.copy(next(g for g in app.registered_groups if g.name == path[0]))
+        group.typer_instance = copy.copy(group.typer_instance)
+        group.typer_instance.registered_commands = [
+            c for c in group.typer_instance.registered_commands if c.name == path[1]
+        ]
+        root.registered_groups = [group]
+    return root
 
 
 def main() -> None:

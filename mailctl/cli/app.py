@@ -11,12 +11,13 @@ from typing import Annotated, Optional
 import typer
 
 from mailctl import __version__
-from mailctl.cli import account, audit, domain, passwd, pop, profile, session
+from mailctl.cli import account, audit, completers, completion, demo, domain, passwd, pop, profile, session
 from mailctl.cli.runtime import Runtime
 from mailctl.output import MODES
 
 app = typer.Typer(
     name="mailctl",
+    cls=completion.CompletingGroup,
     help="Manage mailboxes on DirectAdmin, cPanel, WHM and mailbox.org from one command line.",
     no_args_is_help=True,
     add_completion=False,
@@ -25,8 +26,9 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    # A completion request parses the line without acting on it.
+    if value and not ctx.resilient_parsing:
         typer.echo(f"mailctl {__version__}")
         raise typer.Exit()
 
@@ -42,11 +44,13 @@ def main(
     ctx: typer.Context,
     profile_name: Annotated[
         Optional[str],
-        typer.Option("--profile", "-p", metavar="NAME", help="Profile to use (env: MAILCTL_PROFILE)."),
+        typer.Option("--profile", "-p", metavar="NAME", help="Profile to use (env: MAILCTL_PROFILE).",
+                     autocompletion=completers.profile_names),
     ] = None,
     output: Annotated[
         Optional[str],
         typer.Option("--output", "-o", metavar="table|plain|json", callback=_output_mode,
+                     autocompletion=completers.output_modes,
                      help="Output format (default: table on a terminal, plain in a pipe)."),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Shorthand for --output json.")] = False,
@@ -83,3 +87,5 @@ app.add_typer(pop.app, name="pop", help="Mailboxes: list, create, delete.")
 app.add_typer(account.app, name="account", help="Hosting account login passwords (WHM, DirectAdmin).")
 app.command("passwd", help="Change a mailbox password.")(passwd.passwd)
 app.command("audit", help="Show the log of changes made through mailctl.")(audit.audit)
+app.command("completion")(completion.completion)
+app.command("demo")(demo.demo)

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from mailctl import validation
+from mailctl.cli import completers
 from mailctl.errors import UsageError
 
 app = typer.Typer(no_args_is_help=True)
@@ -18,7 +19,8 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Profile name (letters, digits, . _ -).")],
     provider: Annotated[
-        str, typer.Option("--provider", metavar="directadmin|cpanel|whm|mailboxorg", help="The panel or API.")
+        str, typer.Option("--provider", metavar="directadmin|cpanel|whm|mailboxorg", help="The panel or API.",
+                          autocompletion=completers.providers)
     ],
     user: Annotated[str, typer.Option("--user", help="Login name on the panel / API account name.")],
     url: Annotated[
@@ -129,7 +131,8 @@ def list_(ctx: typer.Context) -> None:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    name: Annotated[Optional[str], typer.Argument(help="Profile name (default: the selected profile).")] = None,
+    name: Annotated[Optional[str], typer.Argument(help="Profile name (default: the selected profile).",
+                                                 autocompletion=completers.profile_names)] = None,
 ) -> None:
     """Show one profile's settings."""
     from mailctl.output import PROFILE_DETAIL_COLUMNS
@@ -140,7 +143,10 @@ def show(
 
 
 @app.command("remove")
-def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile name.")]) -> None:
+def remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Profile name.", autocompletion=completers.profile_names)],
+) -> None:
     """Remove a profile and forget its stored credentials."""
     from mailctl.errors import KeyringUnavailable
 
@@ -157,7 +163,10 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile
 
 
 @app.command("use")
-def use(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile name.")]) -> None:
+def use(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Profile name.", autocompletion=completers.profile_names)],
+) -> None:
     """Make a profile the default."""
     runtime = ctx.obj
     name = validation.profile_name(name)

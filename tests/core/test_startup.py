@@ -42,3 +42,18 @@ def test_version_through_python_m():
 def test_version_among_other_options_uses_the_full_cli(cli):
     result = cli("--no-color", "--version")
     assert (result.exit_code, result.stdout) == (0, f"mailctl {mailctl.__version__}\n")
+
+
+def test_a_named_command_builds_only_its_part_of_the_tree(cli):
+    from mailctl.cli import _COMMANDS, _named_command
+    from mailctl.cli.app import app
+
+    assert _named_command(app, ["--json", "-p", "x", "pop", "list", "example.com"]) == ("pop", "list")
+    assert _named_command(app, ["passwd", "a@example.com"]) == ("passwd",)
+    # Help, a typo and a bare group get the whole tree (lists, suggestions).
+    assert _named_command(app, ["pop", "lst"]) == _named_command(app, ["pop", "list", "--help"]) == ()
+    assert _named_command(app, ["pop"]) == ()
+    cli("pop", "list", "example.com")
+    tree = _COMMANDS[("pop", "list")]
+    assert list(tree.commands) == ["pop"] and list(tree.commands["pop"].commands) == ["list"]
+    assert "Did you mean 'list'?" in cli("pop", "lst").stderr
