@@ -143,7 +143,9 @@ def _write_private(path: Path, value: str) -> None:
 
 # -- reading secrets the user types ----------------------------------------------------
 
-_SYMBOLS = "-_.,:;+=!@#%^*"
+# Symbols that survive a CSV cell, a URL form body and a single-quoted shell word
+# unescaped, so a generated password can be pasted anywhere a sysadmin needs it.
+_SYMBOLS = "-_.+=@"
 
 
 def generate_password(length: int = 20) -> str:

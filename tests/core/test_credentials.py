@@ -2,6 +2,7 @@
 
 import io
 import stat
+import string
 
 import keyring
 import pytest
@@ -128,5 +129,6 @@ def test_generated_passwords_are_strong_and_distinct():
         assert len(password) == 20
         assert any(c.islower() for c in password) and any(c.isupper() for c in password)
         assert any(c.isdigit() for c in password) and any(not c.isalnum() for c in password)
+        assert set(password) <= set(string.ascii_letters + string.digits + "-_.+=@")
     source_password, generated = PasswordSource(generate=True).read(env())
     assert generated and len(source_password) == 20
