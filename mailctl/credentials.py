@@ -143,8 +143,8 @@ def _write_private(path: Path, value: str) -> None:
 
 # -- reading secrets the user types ----------------------------------------------------
 
-# Symbols that survive a CSV cell, a URL form body and a single-quoted shell word
-# unescaped, so a generated password can be pasted anywhere a sysadmin needs it.
+# Symbols that need no quoting in a CSV cell, a JSON string or a shell word,
+# so a generated password can be pasted wherever a sysadmin needs it.
 _SYMBOLS = "-_.+=@"
 
 
