@@ -38,7 +38,8 @@ class Domain:
 
 @dataclass(frozen=True)
 class NewMailbox:
-    """Everything a create needs; fields a provider has no use for are ignored by it."""
+    """Everything a create needs; a field the provider has no use for is refused by its
+    check_new_mailbox (backends/base.py), never silently dropped."""
 
     address: str
     password: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mailctl.backends import base
-from mailctl.backends.uapi import EmailAccount, PanelHttp, uapi_data
+from mailctl.backends.uapi import EmailAccount, MailboxRules, PanelHttp, uapi_data
 from mailctl.errors import ProviderRefused
 
 if TYPE_CHECKING:
@@ -19,9 +19,8 @@ if TYPE_CHECKING:
 LABEL = "cPanel"
 
 
-class Backend(base.Backend):
+class Backend(MailboxRules):
     provider = "cpanel"
-    supports_keep_data = True
 
     def __init__(self, ctx: base.BackendContext):
         super().__init__(ctx)
@@ -58,12 +57,13 @@ class Backend(base.Backend):
         return self.email.list_mailboxes(domain)
 
     def create_mailbox(self, new: "NewMailbox") -> "Mailbox":
+        self.check_new_mailbox(new)
         return self.email.create(new)
 
     def delete_mailbox(self, address: "Address", *, keep_data: bool = False) -> None:
+        self.check_delete(keep_data=keep_data)
         self.email.delete(str(address), keep_data=keep_data)
 
     def change_password(self, address: "Address", password: str, *, require_reset: bool = False) -> None:
-        if require_reset:
-            raise self._unsupported("passwd --require-reset", "cPanel cannot force a password change at next login")
+        self.check_password_change(require_reset=require_reset)
         self.email.change_password(str(address), password)

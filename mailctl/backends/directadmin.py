@@ -48,6 +48,7 @@ _LOCAL_START_END = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 class Backend(BaseBackend):
     provider: ClassVar[str] = "directadmin"
+    create_options = frozenset({"quota_mb", "send_limit"})
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -79,6 +80,11 @@ class Backend(BaseBackend):
             raise AuthError(f"DirectAdmin did not accept the login: {refusal.message}", provider=self.provider,
                             details=refusal.details) from None
 
+    # -- input rules -------------------------------------------------------------------------
+    def check_new_mailbox(self, new: "NewMailbox") -> None:
+        super().check_new_mailbox(new)
+        _check_new_local_part(validation.address(new.address))
+
     # -- domains and mailboxes ------------------------------------------------------------
     def list_domains(self) -> list[Domain]:
         names = parse.parse_list(self._call(SHOW_DOMAINS, [], safe=True), SHOW_DOMAINS, self._auth_hint(SHOW_DOMAINS))
@@ -90,8 +96,8 @@ class Backend(BaseBackend):
         return [self._mailbox(domain, local, fields) for local, fields in sorted(entries.items())]
 
     def create_mailbox(self, new: "NewMailbox") -> Mailbox:
+        self.check_new_mailbox(new)
         address = validation.address(new.address)
-        _check_new_local_part(address)
         if not new.password:
             raise UsageError("the new mailbox's password is empty")
         fields = [("action", "create"), ("domain", address.domain), ("user", address.local),
@@ -107,8 +113,7 @@ class Backend(BaseBackend):
         return self._created_with_server_quota(address)
 
     def delete_mailbox(self, address: "Address", *, keep_data: bool = False) -> None:
-        if keep_data:
-            raise self._unsupported("pop delete --keep-data", "DirectAdmin always deletes the mail with the mailbox")
+        self.check_delete(keep_data=keep_data)
         # `select0` is what the web form sends, `user` what the API documents: both, so
         # either kind of server finds the mailbox.
         fields = [("action", "delete"), ("domain", address.domain), ("user", address.local),
@@ -117,8 +122,7 @@ class Backend(BaseBackend):
                      action=f"the deletion of {address}")
 
     def change_password(self, address: "Address", password: str, *, require_reset: bool = False) -> None:
-        if require_reset:
-            raise self._unsupported("passwd --require-reset")
+        self.check_password_change(require_reset=require_reset)
         if not password:
             raise UsageError("the new password is empty")
         entries = self._mailbox_entries(address.domain)
@@ -308,10 +312,10 @@ def _check_new_local_part(address: "Address") -> None:
     local = address.local
     if "+" in local:
         raise UsageError(f"invalid address {address}: DirectAdmin does not allow '+' in a mailbox name "
-                         "(mail for user+tag is delivered to user)")
+                         "(mail for user+tag is delivered to user)", provider=Backend.provider)
     if local[0] not in _LOCAL_START_END or local[-1] not in _LOCAL_START_END:
         raise UsageError(f"invalid address {address}: DirectAdmin wants a mailbox name to start and end "
-                         "with a letter or digit")
+                         "with a letter or digit", provider=Backend.provider)
 
 
 def _whole_mb(quota: float) -> int:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from mailctl.backends import base
 from mailctl.backends.jsonrpc import JsonRpcClient, RpcFault
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused, UsageError
+from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused
 from mailctl.models import Domain, Mailbox, NewMailbox
 from mailctl.validation import Address
 
@@ -57,7 +57,8 @@ class _Denied(AuthError):
 
 class Backend(base.Backend):
     provider = PROVIDER
-    supports_keep_data = False
+    supports_require_reset = True
+    create_options = frozenset({"plan", "first_name", "last_name"})
 
     def __init__(self, ctx: base.BackendContext):
         super().__init__(ctx)
@@ -194,6 +195,23 @@ class Backend(base.Backend):
             provider=PROVIDER, details=fault.server_messages(),
         )
 
+    # -- input rules ---------------------------------------------------------------------
+    def option_not_taken(self, name: str) -> str:
+        if name == "quota_mb":
+            return "mailbox.org has no quota per mailbox, the plan decides it (--plan light|standard|premium)"
+        if name == "send_limit":
+            return "mailbox.org has no send limit per mailbox"
+        return super().option_not_taken(name)
+
+    def check_create_options(self, options: Mapping[str, Any]) -> None:
+        super().check_create_options(options)
+        plan = options.get("plan")
+        if plan is not None and plan not in PLANS:
+            raise base.RefusedOption(PROVIDER, "plan", f"must be one of {', '.join(PLANS)}", value=plan)
+        for name in ("first_name", "last_name"):
+            if options.get(name) is not None:
+                _check_name(name, options[name])
+
     # -- domains -------------------------------------------------------------------------
     def list_domains(self) -> list[Domain]:
         result = self._call("domain.list", {"account": self.account}, safe=True)
@@ -267,6 +285,7 @@ class Backend(base.Backend):
                                                                 provider=PROVIDER)
 
     def create_mailbox(self, new: NewMailbox) -> Mailbox:
+        self.check_new_mailbox(new)
         address = _address(new.address)
         params = self._add_params(new, address)
         seen: list[Mailbox | None] = []
@@ -286,31 +305,19 @@ class Backend(base.Backend):
         return result if result is not None else seen[-1]
 
     def _add_params(self, new: NewMailbox, address: Address) -> dict[str, Any]:
-        """mail.add's parameters; every check here runs before the first request."""
-        if new.quota_mb is not None:
-            raise UsageError(
-                "--quota: mailbox.org has no quota per mailbox, the plan decides it "
-                "(--plan light|standard|premium)",
-                provider=PROVIDER,
-            )
-        if new.send_limit is not None:
-            raise UsageError("--send-limit: mailbox.org has no send limit per mailbox", provider=PROVIDER)
-        plan = new.plan or DEFAULT_PLAN
-        if plan not in PLANS:
-            raise UsageError(f"--plan must be one of {', '.join(PLANS)}", provider=PROVIDER)
+        """mail.add's parameters for a `new` that passed check_new_mailbox."""
         return {
             "mail": str(address),
             "password": new.password,
-            "plan": plan,
-            "first_name": _name("--first-name", new.first_name, default=address.local),
-            "last_name": _name("--last-name", new.last_name, default=address.domain),
+            "plan": new.plan or DEFAULT_PLAN,
+            "first_name": new.first_name.strip() if new.first_name is not None else address.local,
+            "last_name": new.last_name.strip() if new.last_name is not None else address.domain,
             "inboxsave": True,
             "forwards": [],
         }
 
     def delete_mailbox(self, address: Address, *, keep_data: bool = False) -> None:
-        if keep_data:
-            raise self._unsupported("pop delete --keep-data", "the mail is always deleted with the mailbox")
+        self.check_delete(keep_data=keep_data)
         try:
             settle_write(
                 lambda: _expect_true(self._call("mail.del", {"mail": str(address)}, safe=False), "mail.del"),
@@ -321,6 +328,7 @@ class Backend(base.Backend):
             raise self._missing_or(address, failure) from None
 
     def change_password(self, address: Address, password: str, *, require_reset: bool = False) -> None:
+        self.check_password_change(require_reset=require_reset)
         params: dict[str, Any] = {"mail": str(address), "password": password}
         if require_reset:
             params["require_reset_password"] = True
@@ -397,14 +405,12 @@ def _address(text: str) -> Address:
     return Address(local, domain)
 
 
-def _name(option: str, value: str | None, *, default: str) -> str:
-    if value is None:
-        return default
+def _check_name(option: str, value: str) -> None:
+    """A first or last name as mail.add takes it (surrounding spaces are dropped)."""
     name = value.strip()
     if not name:
-        raise UsageError(f"{option} is empty", provider=PROVIDER)
+        raise base.RefusedOption(PROVIDER, option, "the name is empty")
     if len(name) > MAX_NAME_LENGTH:
-        raise UsageError(f"{option} is longer than {MAX_NAME_LENGTH} characters", provider=PROVIDER)
+        raise base.RefusedOption(PROVIDER, option, f"the name is longer than {MAX_NAME_LENGTH} characters")
     if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise UsageError(f"{option} contains control characters", provider=PROVIDER)
-    return name
+        raise base.RefusedOption(PROVIDER, option, "the name contains control characters")

@@ -1,6 +1,8 @@
 """cPanel's UAPI as the `cpanel` and `whm` backends both speak it.
 
-Three pieces, written once:
+Four pieces, written once:
+- `MailboxRules`: the base of both backends, with what cPanel's Email module accepts
+  (options, reserved names), checked before any request.
 - `PanelHttp`: POSTs a form to a cPanel-family server with the profile's credentials and
   turns the HTTP layer's failures into errors (401/403 -> AuthError, never retried;
   other statuses -> TransportError; a body that is not JSON -> BadResponse).
@@ -18,6 +20,8 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
+from mailctl import validation
+from mailctl.backends import base
 from mailctl.backends.writes import settle_write
 from mailctl.errors import AuthError, BadResponse, NotFound, ProviderRefused, TransportError, UsageError
 from mailctl.models import Domain, Mailbox
@@ -210,11 +214,19 @@ def domain_names(data: Any, provider: str) -> list[str]:
 # -- the Email module of one account -----------------------------------------------------
 
 
-def check_new_mailbox(new: "NewMailbox") -> None:
-    """cPanel's own rules for a new mailbox, checked before any request."""
-    local = new.address.rpartition("@")[0]
-    if local in RESERVED_LOCAL_PARTS:
-        raise UsageError(f"invalid address {new.address!r}: cPanel reserves the name {local!r}")
+class MailboxRules(base.Backend):
+    """What cPanel's Email module accepts, whether UAPI runs directly (cpanel) or
+    through WHM's uapi_cpanel (whm): both backends derive from this."""
+
+    supports_keep_data = True
+    create_options = frozenset({"quota_mb"})
+
+    def check_new_mailbox(self, new: "NewMailbox") -> None:
+        super().check_new_mailbox(new)
+        local = validation.address(new.address).local
+        if local in RESERVED_LOCAL_PARTS:
+            raise UsageError(f"invalid address {new.address!r}: cPanel reserves the name {local!r}",
+                             provider=self.provider)
 
 
 class UapiCall(Protocol):
@@ -263,7 +275,7 @@ class EmailAccount:
 
     # -- writes --------------------------------------------------------------------------
     def create(self, new: "NewMailbox") -> Mailbox:
-        check_new_mailbox(new)
+        """Create `new`; the backend has checked it against MailboxRules."""
         local, _, domain = new.address.rpartition("@")
         params = {"email": local, "domain": domain, "password": new.password}
         if new.quota_mb is not None:

@@ -20,8 +20,8 @@ from mailctl import validation
 from mailctl.backends import base
 from mailctl.backends.uapi import (
     EmailAccount,
+    MailboxRules,
     PanelHttp,
-    check_new_mailbox,
     flag,
     message_list,
     refused,
@@ -45,9 +45,8 @@ LEGACY_HINT = (
 _PROBE_DOMAIN = "mailctl-login-check.invalid"
 
 
-class Backend(base.Backend):
+class Backend(MailboxRules):
     provider = "whm"
-    supports_keep_data = True
 
     def __init__(self, ctx: base.BackendContext):
         super().__init__(ctx)
@@ -187,15 +186,15 @@ class Backend(base.Backend):
         return self._email(domain).list_mailboxes(domain)
 
     def create_mailbox(self, new: "NewMailbox") -> "Mailbox":
-        check_new_mailbox(new)  # before the owner lookup, so a bad name sends nothing
+        self.check_new_mailbox(new)  # before the owner lookup, so a bad name sends nothing
         return self._email(new.address.rpartition("@")[2]).create(new)
 
     def delete_mailbox(self, address: "Address", *, keep_data: bool = False) -> None:
+        self.check_delete(keep_data=keep_data)
         self._email(address.domain).delete(str(address), keep_data=keep_data)
 
     def change_password(self, address: "Address", password: str, *, require_reset: bool = False) -> None:
-        if require_reset:
-            raise self._unsupported("passwd --require-reset", "cPanel cannot force a password change at next login")
+        self.check_password_change(require_reset=require_reset)
         self._email(address.domain).change_password(str(address), password)
 
 

@@ -39,9 +39,11 @@ class BulkOptions:
 
 
 def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
-            check: "Callable[[Backend], None] | None" = None) -> None:
-    """Run `operation` on every row of options.file. `check(backend)` runs before
-    anything is asked or sent (a provider-specific option check)."""
+            check_options: "Callable[[Backend], None]",
+            check_row: "Callable[[Backend, Row], None] | None" = None) -> None:
+    """Run `operation` on every row of options.file. Before anything is asked or sent,
+    `check_options(backend)` checks the command-line options against the provider and
+    `check_row(backend, row)` every row (both the backend's own rules)."""
     jobs = options.jobs if options.jobs is not None else DEFAULT_JOBS
     if not 1 <= jobs <= MAX_JOBS:
         raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}")
@@ -50,17 +52,17 @@ def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
         from mailctl.bulk.report import refuse_to_overwrite
 
         refuse_to_overwrite(report_path)  # before a confirmation is asked for nothing
-    profile = runtime.profile()
+    backend = runtime.backend(cpanel_user=options.cpanel_user)
+    backend.require(operation.method, operation.command)
+    check_options(backend)
     text, source = _read_input(options.file, runtime)
-    rows = parse(text, Spec(operation.kind, profile.provider, generate=options.generate), source)
+    spec = Spec(operation.kind, generate=options.generate, takes_quota="quota_mb" in backend.create_options,
+                check=None if check_row is None else lambda row: check_row(backend, row))
+    rows = parse(text, spec, source)
     done_before = _done_before(runtime, options.resume, operation.command)
     todo = [row for row in rows if str(row.address) not in done_before]
     skipped = [row for row in rows if str(row.address) in done_before]
 
-    backend = runtime.backend(profile, cpanel_user=options.cpanel_user)
-    backend.require(operation.method, operation.command)
-    if check is not None:
-        check(backend)
     if options.dry_run:
         _show_plan(runtime, operation, options, todo, skipped)
         return
@@ -266,41 +268,33 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
 
 # -- the three commands ----------------------------------------------------------------------
 
-_CREATE_OPTIONS = {"quota_mb": ("--quota", "quota"), "send_limit": ("--send-limit", "send_limit"),
-                   "plan": ("--plan", "plan"), "first_name": ("--first-name", "first_name"),
-                   "last_name": ("--last-name", "last_name")}
-
-
 def create_from_file(runtime: "Runtime", options: BulkOptions, defaults: "CreateDefaults") -> None:
     """`pop create --from-file`: the command-line values are defaults for what a row leaves out."""
+    from dataclasses import asdict
+
     from mailctl.bulk import operations
-    from mailctl.bulk.rows import CREATE_FIELDS
+    from mailctl.models import NewMailbox
 
-    def check(backend: "Backend") -> None:
-        for attribute, (option, field_name) in _CREATE_OPTIONS.items():
-            if getattr(defaults, attribute) is not None and field_name not in CREATE_FIELDS[backend.provider]:
-                raise UsageError(f"{option} does not apply to {backend.provider}", provider=backend.provider)
+    def check_options(backend: "Backend") -> None:
+        # Once, naming the option: a default the provider refuses is not every row's fault.
+        backend.check_create_options(asdict(defaults))
 
-    execute(runtime, operations.create(defaults), options, check)
+    def check_row(backend: "Backend", row: Row) -> None:
+        # The password is not part of the check (it may not exist yet: --generate).
+        backend.check_new_mailbox(NewMailbox(str(row.address), "", **defaults.merged(row)))
+
+    execute(runtime, operations.create(defaults), options, check_options, check_row)
 
 
 def passwd_from_file(runtime: "Runtime", options: BulkOptions, *, require_reset: bool) -> None:
     from mailctl.bulk import operations
 
-    def check(backend: "Backend") -> None:
-        if require_reset and backend.provider != "mailboxorg":
-            raise UsageError(f"--require-reset: {backend.provider} cannot force a password change at next login",
-                             provider=backend.provider)
-
-    execute(runtime, operations.passwd(require_reset=require_reset), options, check)
+    execute(runtime, operations.passwd(require_reset=require_reset), options,
+            lambda backend: backend.check_password_change(require_reset=require_reset))
 
 
 def delete_from_file(runtime: "Runtime", options: BulkOptions, *, keep_data: bool) -> None:
     from mailctl.bulk import operations
 
-    def check(backend: "Backend") -> None:
-        if keep_data and not backend.supports_keep_data:
-            raise UsageError(f"--keep-data: {backend.provider} always deletes the mail with the mailbox",
-                             provider=backend.provider)
-
-    execute(runtime, operations.delete(keep_data=keep_data), options, check)
+    execute(runtime, operations.delete(keep_data=keep_data), options,
+            lambda backend: backend.check_delete(keep_data=keep_data))

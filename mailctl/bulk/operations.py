@@ -85,8 +85,8 @@ def delete(*, keep_data: bool) -> Operation:
         return "keeping its mail files on disk" if keep_data else "with all its mail"
 
     def question(count: int, which: str) -> str:
-        noun = "mailbox" if count == 1 else "mailboxes"
-        consequence = "keeping their mail files on disk" if keep_data else "and ALL MAIL in them"
+        noun, their, them = ("mailbox", "its", "it") if count == 1 else ("mailboxes", "their", "them")
+        consequence = f"keeping {their} mail files on disk" if keep_data else f"and ALL MAIL in {them}"
         return f"Delete {count} {noun} {which} {consequence}?"
 
     return Operation("pop delete", "delete", "delete", "deleted", "delete_mailbox", apply, describe, question)

@@ -7,6 +7,8 @@ Two formats, told apart by the first character of the first non-blank line:
 
 Every bad row is collected and reported in one UsageError (exit 2) that names its line,
 so a file is fixed in one pass and nothing is sent from a file with a mistake in it.
+That includes what the provider would refuse: the caller hands in the backend's own
+check for a row (Spec.check), so no provider's rules are written down here.
 Passwords from the file never appear in a message."""
 
 from __future__ import annotations
@@ -16,24 +18,15 @@ import io
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from mailctl import validation
+from mailctl.backends.base import RefusedOption
 from mailctl.errors import UsageError
 from mailctl.validation import Address
 
 COMMANDS = ("create", "passwd", "delete")
-PLANS = ("light", "standard", "premium")
-MAX_NAME_LENGTH = 128
 
-# Fields a create takes on each provider; a value in any other create field is an error
-# there (it would otherwise be silently dropped).
-CREATE_FIELDS = {
-    "directadmin": ("quota", "quota_mb", "send_limit"),
-    "cpanel": ("quota", "quota_mb"),
-    "whm": ("quota", "quota_mb"),
-    "mailboxorg": ("plan", "first_name", "last_name"),
-}
 _ALL_CREATE_FIELDS = ("quota", "quota_mb", "send_limit", "plan", "first_name", "last_name")
 # Fields of mailctl's own `pop list --json` records that say nothing about what to do.
 _INFORMATIONAL = ("domain", "usage_bytes", "suspended")
@@ -59,8 +52,12 @@ class Spec:
     """What the rows of one run must look like."""
 
     command: str  # one of COMMANDS
-    provider: str
     generate: bool = False  # passwords will be generated: the file must not carry any
+    # Whether the provider keeps a quota per mailbox (decides what quota_mb null means).
+    takes_quota: bool = True
+    # The provider's rules for one row that passed the generic checks: a UsageError
+    # (RefusedOption naming the column) when it would refuse the row.
+    check: Callable[[Row], None] | None = None
 
     @property
     def wants_password(self) -> bool:
@@ -106,9 +103,25 @@ def parse(text: str, spec: Spec, source: str) -> list[Row]:
             bad.add(line, f"{row.address} is already on line {first_line[row.address]}")
             continue
         first_line[row.address] = line
+        if _refused(row, spec, bad):
+            continue
         rows.append(row)
     bad.raise_if_any(source)
     return rows
+
+
+def _refused(row: Row, spec: Spec, bad: _BadRows) -> bool:
+    if spec.check is None:
+        return False
+    try:
+        spec.check(row)
+    except RefusedOption as exc:
+        bad.add(row.line, exc.row_message)
+    except UsageError as exc:
+        bad.add(row.line, exc.message)
+    else:
+        return False
+    return True
 
 
 # -- the two formats: (line, {field: value}) records ----------------------------------------
@@ -200,7 +213,7 @@ def _row(line: int, values: dict[str, Any], spec: Spec, bad: _BadRows) -> Row | 
     password = _password(values, spec, line, bad)
     extra: dict[str, Any] = {}
     if spec.command == "create":
-        extra = _create_fields(values, spec.provider, line, bad)
+        extra = _create_fields(values, spec.takes_quota, line, bad)
     if len(bad.problems) != problems_before or address is None:
         return None
     return Row(line, address, password, **extra)
@@ -243,34 +256,24 @@ def _password(values: dict[str, Any], spec: Spec, line: int, bad: _BadRows) -> s
     return value
 
 
-def _create_fields(values: dict[str, Any], provider: str, line: int, bad: _BadRows) -> dict[str, Any]:
-    allowed = CREATE_FIELDS[provider]
-    for name in _ALL_CREATE_FIELDS:
-        if name not in allowed and _present(values.get(name)):
-            bad.add(line, f"{name}: {_not_on(provider, name)}")
+def _create_fields(values: dict[str, Any], takes_quota: bool, line: int, bad: _BadRows) -> dict[str, Any]:
+    """The create fields a row gives, read as values; whether the provider takes them is
+    its own check's business (Spec.check)."""
     if "quota" in values and "quota_mb" in values:
         bad.add(line, "give the quota as 'quota' or as 'quota_mb', not both")
     fields: dict[str, Any] = {}
-    if "quota" in allowed:
+    # A listing's quota_mb null says "unlimited" to a provider with quotas, and nothing
+    # at all to one without (a mailbox.org listing has null on every row).
+    if takes_quota or _present(values.get("quota")) or _present(values.get("quota_mb")):
         fields["quota_mb"] = _quota(values, line, bad)
-    if "send_limit" in allowed and _present(values.get("send_limit")):
+    if _present(values.get("send_limit")):
         fields["send_limit"] = _count(values["send_limit"], "send_limit", line, bad)
-    if "plan" in allowed and _present(values.get("plan")):
-        plan = str(values["plan"]).strip().lower()
-        if plan not in PLANS:
-            bad.add(line, f"plan {values['plan']!r}: must be one of {', '.join(PLANS)}")
-        fields["plan"] = plan
+    if _present(values.get("plan")):
+        fields["plan"] = _text(values["plan"], "plan", line, bad, lower=True)
     for name in ("first_name", "last_name"):
-        if name in allowed and _present(values.get(name)):
-            fields[name] = _name(values[name], name, line, bad)
+        if _present(values.get(name)):
+            fields[name] = _text(values[name], name, line, bad)
     return fields
-
-
-def _not_on(provider: str, name: str) -> str:
-    if provider == "mailboxorg" and name in ("quota", "quota_mb"):
-        return "mailbox.org has no quota per mailbox, the plan decides it"
-    takers = [p for p, names in CREATE_FIELDS.items() if name in names]
-    return f"{provider} takes no {name} (only {', '.join(takers)} does)"
 
 
 def _quota(values: dict[str, Any], line: int, bad: _BadRows) -> int | None:
@@ -304,13 +307,9 @@ def _count(value: Any, name: str, line: int, bad: _BadRows) -> int | None:
     return int(text)
 
 
-def _name(value: Any, name: str, line: int, bad: _BadRows) -> str | None:
+def _text(value: Any, name: str, line: int, bad: _BadRows, *, lower: bool = False) -> str | None:
     if not isinstance(value, str):
         bad.add(line, f"{name} must be text")
         return None
     text = value.strip()
-    if len(text) > MAX_NAME_LENGTH:
-        bad.add(line, f"{name} is longer than {MAX_NAME_LENGTH} characters")
-    elif any(unicodedata.category(ch).startswith("C") for ch in text):
-        bad.add(line, f"{name} contains control characters")
-    return text
+    return text.lower() if lower else text

@@ -67,6 +67,7 @@ def passwd(
     backend = runtime.backend(cpanel_user=cpanel_user)
     method = "change_password_self" if self_service else "change_password"
     backend.require(method, "passwd --self" if self_service else "passwd")
+    backend.check_password_change(require_reset=require_reset)  # before any password is typed
 
     old_password = None
     if self_service:

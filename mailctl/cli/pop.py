@@ -13,8 +13,6 @@ from mailctl.errors import AuthError, MailctlError, PartialFailure, TransportErr
 
 app = typer.Typer(no_args_is_help=True)
 
-PLANS = ("light", "standard", "premium")
-
 
 @app.command("list")
 def list_(
@@ -95,6 +93,8 @@ def create(
     or generated -- never taken from the command line. With --from-file, create every
     mailbox listed in FILE (columns: address, password, and quota, send_limit, plan,
     first_name, last_name as the provider takes them; the options give defaults)."""
+    from dataclasses import replace
+
     from mailctl.credentials import PasswordSource
     from mailctl.models import NewMailbox
     from mailctl.output import CREATED_COLUMNS
@@ -104,8 +104,6 @@ def create(
     target = None if bulk else validation.address(address)
     quota_mb = validation.quota_mb(quota)
     validation.positive_int("--send-limit", send_limit)
-    if plan is not None and plan not in PLANS:
-        raise UsageError(f"--plan must be one of {', '.join(PLANS)}")
     if bulk:
         from mailctl.bulk.command import BulkOptions, create_from_file
         from mailctl.bulk.operations import CreateDefaults
@@ -119,11 +117,14 @@ def create(
     source = PasswordSource(stdin=password_stdin, file=password_file, generate=generate)
     backend = runtime.backend(cpanel_user=cpanel_user)
     backend.require("create_mailbox", "pop create")
+    new = NewMailbox(str(target), "", quota_mb=quota_mb, send_limit=send_limit, plan=plan,
+                     first_name=first_name, last_name=last_name)
+    # Before the password is asked for: a name or option the provider refuses must not
+    # cost the user a password typed twice.
+    backend.check_new_mailbox(new)
     password, generated = source.read(runtime.env, f"Password for {target}")
     runtime.register_secret(password)
-    new = NewMailbox(str(target), password, quota_mb=quota_mb, send_limit=send_limit, plan=plan,
-                     first_name=first_name, last_name=last_name)
-    mailbox = backend.create_mailbox(new)
+    mailbox = backend.create_mailbox(replace(new, password=password))
     runtime.out.message(f"Created {mailbox.address}")
     row = {**mailbox.to_json(), "created": True}
     if generated:
@@ -169,11 +170,8 @@ def delete(
     targets = list(dict.fromkeys(validation.address(a) for a in addresses))
     backend = runtime.backend(cpanel_user=cpanel_user)
     backend.require("delete_mailbox", "pop delete")
-    if keep_data and not backend.supports_keep_data:
-        raise UsageError(f"--keep-data: {backend.provider} always deletes the mail with the mailbox")
-    what = ", ".join(str(t) for t in targets[:3]) + (f" and {len(targets) - 3} more" if len(targets) > 3 else "")
-    consequence = "keeping the mail files on disk" if keep_data else "and ALL MAIL in them"
-    runtime.confirm(f"Delete {what} {consequence}?".replace("  ", " "))
+    backend.check_delete(keep_data=keep_data)
+    runtime.confirm(_delete_question([str(t) for t in targets], keep_data))
 
     if len(targets) == 1:
         backend.delete_mailbox(targets[0], keep_data=keep_data)
@@ -201,3 +199,14 @@ def delete(
         runtime.out.records(results, RESULT_COLUMNS)
     if failed:
         raise PartialFailure(f"{len(failed)} of {len(results)} mailboxes could not be deleted")
+
+
+def _delete_question(addresses: list[str], keep_data: bool) -> str:
+    if len(addresses) == 1:
+        what, pronoun = addresses[0], "it"
+    else:
+        names = ", ".join(addresses[:3]) + (f" and {len(addresses) - 3} more" if len(addresses) > 3 else "")
+        what, pronoun = f"{len(addresses)} mailboxes ({names})", "them"
+    if keep_data:
+        return f"Delete {what}, keeping the mail files on disk?"
+    return f"Delete {what} and ALL MAIL in {pronoun}?"

@@ -159,7 +159,7 @@ def test_input_from_stdin(cli, cpanel):
         (["passwd", "--from-file", "IN", "--require-reset"], "cpanel cannot force"),
         (["pop", "delete", "a@example.com", "--from-file", "IN"], "either ADDRESS or --from-file"),
         (["pop", "delete", "--from-file", "IN", "--report", "R", "--resume", "S"], "drop --report"),
-        (["pop", "create", "--from-file", "IN", "--plan", "premium"], "--plan does not apply to cpanel"),
+        (["pop", "create", "--from-file", "IN", "--plan", "premium"], "--plan: cpanel takes no plan"),
         (["pop", "list"], "missing DOMAIN"),
         (["pop", "list", "example.com", "--all-domains"], "either DOMAIN or --all-domains"),
         (["pop", "list", "example.com", "--jobs", "3"], "--jobs goes with --all-domains"),
