@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from directadmin_support import SECRET
+from directadmin_support import SECRET, add_profile
 from mailctl.emulator import Emulator
 
 
@@ -36,6 +36,3 @@ def da(cli, emu, answer_format):
     return emu
 
 
-def add_profile(cli, emu, name: str, user: str, *extra: str) -> None:
-    result = cli("profile", "add", name, "--provider", "directadmin", "--url", emu.url, "--user", user, *extra)
-    assert result.exit_code == 0, result.stderr

@@ -33,3 +33,7 @@ def basic_user(record) -> str | None:
     scheme, _, value = header.partition(" ")
     assert scheme.lower() == "basic"
     return base64.b64decode(value).decode().partition(":")[0]
+
+def add_profile(cli, emu, name: str, user: str, *extra: str) -> None:
+    result = cli("profile", "add", name, "--provider", "directadmin", "--url", emu.url, "--user", user, *extra)
+    assert result.exit_code == 0, result.stderr

@@ -3,7 +3,7 @@ the real CLI against the emulator, in both answer formats."""
 
 from __future__ import annotations
 
-from conftest import add_profile
+from directadmin_support import add_profile
 from directadmin_support import MAILBOX_SECRET, SECRET, STRONG, STRONGER, actions, basic_user, calls, form
 
 # -- passwd ADDRESS: CMD_API_POP action=modify ---------------------------------------------------------

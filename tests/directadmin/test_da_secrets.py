@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, quote_plus
 
-from conftest import add_profile
+from directadmin_support import add_profile
 from directadmin_support import MAILBOX_SECRET, SECRET, calls
 
 # Characters that url-encoding, JSON and HTML entities all treat differently.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import add_profile
+from directadmin_support import add_profile
 from directadmin_support import SECRET, basic_user, calls, form
 
 AUTH_FAILURES = [
