@@ -15,7 +15,7 @@ import string
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from mailctl.errors import KeyringUnavailable, NoCredentials, UsageError
+from mailctl.errors import KeyringUnavailable, NoCredentials, NoKeyringBackend, UsageError
 
 if TYPE_CHECKING:
     from mailctl.config import Profile
@@ -39,7 +39,7 @@ def _keyring():
         raise KeyringUnavailable(f"cannot load the keyring library ({exc}); {_REMEDY}") from None
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
-        raise KeyringUnavailable(f"no usable OS keyring found; {_REMEDY}")
+        raise NoKeyringBackend(f"no usable OS keyring found; {_REMEDY}")
     return keyring
 
 

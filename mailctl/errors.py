@@ -92,6 +92,10 @@ class KeyringUnavailable(AuthError):
     code = "keyring_unavailable"
 
 
+class NoKeyringBackend(KeyringUnavailable):
+    """No OS keyring on this machine at all (unlike a locked one): nothing can be in it."""
+
+
 class TransportError(MailctlError):
     """Could not talk to the server, or could not read what it answered."""
 

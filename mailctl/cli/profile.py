@@ -148,7 +148,7 @@ def remove(
     name: Annotated[str, typer.Argument(help="Profile name.", autocompletion=completers.profile_names)],
 ) -> None:
     """Remove a profile and forget its stored credentials."""
-    from mailctl.errors import KeyringUnavailable
+    from mailctl.errors import KeyringUnavailable, NoKeyringBackend
 
     runtime = ctx.obj
     name = validation.profile_name(name)
@@ -157,6 +157,8 @@ def remove(
         config.remove(name)
     try:
         runtime.credentials(profile).forget()
+    except NoKeyringBackend:
+        pass  # no keyring on this machine: no secret of the profile can be in one
     except KeyringUnavailable as exc:
         runtime.out.warn(f"could not remove stored credentials: {exc.message}")
     runtime.out.message(f"Removed profile {name!r}")

@@ -132,3 +132,20 @@ def test_generated_passwords_are_strong_and_distinct():
         assert set(password) <= set(string.ascii_letters + string.digits + "-_.+=@")
     source_password, generated = PasswordSource(generate=True).read(env())
     assert generated and len(source_password) == 20
+
+
+def test_profile_remove_without_any_keyring_is_quiet(cli):
+    keyring.set_keyring(fail.Keyring())
+    assert cli("profile", "add", "p", "--provider", "cpanel", "--url", "https://a.example.com", "--user", "u").exit_code == 0
+    result = cli("profile", "remove", "p")
+    assert (result.exit_code, result.stderr) == (0, "Removed profile 'p'\n")
+
+
+def test_profile_remove_with_a_locked_keyring_warns(cli, memory_keyring, monkeypatch):
+    def locked(*args):
+        raise keyring.errors.KeyringLocked("locked")
+
+    assert cli("profile", "add", "p", "--provider", "cpanel", "--url", "https://a.example.com", "--user", "u").exit_code == 0
+    monkeypatch.setattr(memory_keyring, "delete_password", locked)
+    result = cli("profile", "remove", "p")
+    assert result.exit_code == 0 and "could not remove stored credentials" in result.stderr and "locked" in result.stderr
