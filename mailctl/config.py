@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from mailctl import validation
-from mailctl.errors import ConfigError, NotFound
+from mailctl.errors import ConfigError, NotFound, UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,9 +26,12 @@ else:  # pragma: no cover
 # Keys a profile may carry beyond the four every profile has. Anything else found in the
 # file is preserved but ignored.
 OPTIONAL_KEYS = ("ca_bundle", "insecure", "pin_sha256", "login_as", "cpanel_user", "legacy_api", "secret_store")
+_BOOLEAN_KEYS = ("insecure", "legacy_api")
+_TEXT_KEYS = ("ca_bundle", "pin_sha256", "login_as", "cpanel_user", "secret_store")
 
 
 CONFIG_DIR_ENV = "MAILCTL_CONFIG_DIR"
+_PIN = re.compile(r"[0-9a-f]{64}")
 
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -63,7 +67,11 @@ class Profile:
             raise ConfigError(f"{path}: profile {name!r} lacks {', '.join(missing)}")
         known = {key: table[key] for key in OPTIONAL_KEYS if key in table}
         extra = {key: value for key, value in table.items() if key not in known and key not in ("provider", "url", "user")}
-        return cls(name=name, provider=table["provider"], url=table["url"], user=table["user"], extra=extra, **known)
+        try:
+            checked = _checked_values(table, known)
+        except UsageError as exc:
+            raise ConfigError(f"{path}: profile {name!r}: {exc.message}") from None
+        return cls(name=name, extra=extra, **checked)
 
     def to_table(self) -> dict[str, Any]:
         table: dict[str, Any] = {"provider": self.provider, "url": self.url, "user": self.user}
@@ -79,6 +87,37 @@ class Profile:
         for key in OPTIONAL_KEYS:
             data[key] = getattr(self, key)
         return data
+
+
+def _checked_values(table: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+    """A profile's values, held to what `profile add` writes. A hand-edited file can hold
+    anything, and a wrong value would otherwise fail later as a traceback or, worse,
+    silently: `insecure = "no"` is a true value."""
+    for key in _BOOLEAN_KEYS:
+        if key in known and not isinstance(known[key], bool):
+            raise UsageError(f"{key} must be true or false, not {known[key]!r}")
+    for key in _TEXT_KEYS:
+        if key in known and not isinstance(known[key], str):
+            raise UsageError(f"{key} must be a string, not {known[key]!r}")
+    values = dict(known)
+    values["provider"] = validation.provider(table["provider"])
+    # allow_http: the URL was checked when the profile was added, where --allow-http may
+    # have permitted plain http to another host; only its shape is checked here.
+    values["url"] = validation.url(table["url"], allow_http=True)
+    values["user"] = validation.login_user(table["user"])
+    for key in ("login_as", "cpanel_user"):
+        if key in values:
+            validation.account_user(values[key])
+    if "pin_sha256" in values:
+        pin = values["pin_sha256"].replace(":", "").lower()
+        if not _PIN.fullmatch(pin):
+            raise UsageError(f"pin_sha256 {values['pin_sha256']!r} is not a SHA-256 fingerprint (64 hex digits)")
+        values["pin_sha256"] = pin
+    store = values.get("secret_store")
+    if store not in (None, "keyring", "plaintext"):
+        raise UsageError(f"secret_store must be 'keyring' or 'plaintext', not {store!r}")
+    values["secret_store"] = "plaintext" if store == "plaintext" else None
+    return values
 
 
 class Config:

@@ -57,6 +57,7 @@ class TransportSettings:
     backoff: float | None = None  # None: DEFAULT_BACKOFF
     max_retry_after: float = 30.0
     pool_size: int = 16
+    provider: str | None = None  # named in the errors, as every other error of a backend does
     debug: TextIO | None = None
 
 
@@ -112,11 +113,12 @@ class Transport:
             self._trace_request(method, url, headers, data, json_body, auth)
             try:
                 response = self.session.request(
-                    method, url, data=data, json=json_body, headers=headers, auth=auth,
+                    method, url, data=data, json=json_body, headers=headers, auth=_utf8(auth),
                     timeout=timeout, allow_redirects=False,
                 )
             except requests.exceptions.RequestException as exc:
                 error = self._describe(exc)
+                error.provider = error.provider or self.settings.provider
                 if attempt < attempts and not isinstance(exc, requests.exceptions.SSLError):
                     self._trace_note(f"{error}; retrying ({attempt}/{attempts - 1})")
                     self.sleep(self.settings.backoff * 2 ** (attempt - 1))
@@ -235,6 +237,14 @@ def redact_structure(value: Any) -> Any:
     if isinstance(value, list):
         return [redact_structure(v) for v in value]
     return value
+
+
+def _utf8(auth: tuple[str, str] | None) -> tuple[bytes, bytes] | None:
+    """Basic credentials as UTF-8 (RFC 7617), what the panels decode. requests encodes
+    text as Latin-1: a secret with 'ä' arrived garbled and one with '€' raised."""
+    if auth is None:
+        return None
+    return auth[0].encode("utf-8"), auth[1].encode("utf-8")
 
 
 def _redact_header(name: str, value: str) -> str:

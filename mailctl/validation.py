@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -12,12 +13,15 @@ from mailctl.errors import UsageError
 
 PROVIDERS = ("directadmin", "cpanel", "whm", "mailboxorg")
 
+# Used with fullmatch(): `$` alone also matches before a trailing newline, which let
+# "a\n@example.com" through to the servers.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Panels accept a conservative subset of RFC 5322 local parts; anything wider is refused
 # by at least one of them, so it is refused here before a request is made.
 _LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9_+-])?$")
 _PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _ACCOUNT_USER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 
 
 @dataclass(frozen=True)
@@ -39,14 +43,27 @@ def domain(value: str) -> str:
     except UnicodeError:
         raise UsageError(f"invalid domain {value!r}: not a valid (internationalised) domain name") from None
     labels = ascii_name.split(".")
-    if len(labels) < 2 or len(ascii_name) > 253 or not all(_LABEL.match(label) for label in labels):
+    if len(labels) < 2 or len(ascii_name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
         raise UsageError(
             f"invalid domain {value!r}: expected labels of letters, digits and hyphens separated by dots, "
             "like example.com"
         )
     if labels[-1].isdigit():
         raise UsageError(f"invalid domain {value!r}: the top-level label cannot be numeric")
+    bad_label = next((label for label in labels if label.startswith("xn--") and not _is_a_label(label)), None)
+    if bad_label is not None:
+        raise UsageError(f"invalid domain {value!r}: {bad_label!r} is not a valid internationalised (xn--) label")
     return ascii_name
+
+
+def _is_a_label(label: str) -> bool:
+    """Whether an xn-- label is the punycode of a real internationalised label: it must
+    decode, and encode back to itself (the servers would refuse or misread anything else)."""
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+        return bool(decoded) and decoded.encode("idna").decode("ascii") == label
+    except (UnicodeError, ValueError):
+        return False
 
 
 def address(value: str) -> Address:
@@ -55,7 +72,7 @@ def address(value: str) -> Address:
     if not sep or not local:
         raise UsageError(f"invalid address {value!r}: expected local-part@domain")
     local = local.lower()
-    if not _LOCAL.match(local) or ".." in local:
+    if not _LOCAL.fullmatch(local) or ".." in local:
         raise UsageError(
             f"invalid address {value!r}: the local part may hold letters, digits and . _ + - "
             "(not at the start, no '..', at most 64 characters)"
@@ -86,7 +103,7 @@ def positive_int(name: str, value: int | None) -> int | None:
 
 
 def profile_name(value: str) -> str:
-    if not _PROFILE.match(value):
+    if not _PROFILE.fullmatch(value):
         raise UsageError(
             f"invalid profile name {value!r}: use letters, digits, '.', '_' and '-' "
             "(starting with a letter or digit, at most 64 characters)"
@@ -95,8 +112,17 @@ def profile_name(value: str) -> str:
 
 
 def account_user(value: str) -> str:
-    if not _ACCOUNT_USER.match(value):
+    if not _ACCOUNT_USER.fullmatch(value):
         raise UsageError(f"invalid user name {value!r}: use letters, digits, '.', '_' and '-'")
+    return value
+
+
+def login_user(value: str) -> str:
+    """The user a profile logs in as. Panels differ in what they allow (mailbox.org takes
+    an address, DirectAdmin `admin|user`), so only what breaks every login is refused:
+    nothing, white space, control characters, and ':' (it ends the user in Basic auth)."""
+    if not value or ":" in value or any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in value):
+        raise UsageError(f"invalid user {value!r}: a login name, without spaces, control characters or ':'")
     return value
 
 
@@ -105,6 +131,21 @@ def provider(value: str) -> str:
     if name not in PROVIDERS:
         raise UsageError(f"unknown provider {value!r}: choose one of {', '.join(PROVIDERS)}")
     return name
+
+
+def _is_host(host: str) -> bool:
+    """An IP address or a host name (internationalised names included)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_name = host.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    # "_" is not legal in host names but turns up in internal ones; the server decides.
+    return len(ascii_name) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in ascii_name.split("."))
 
 
 def _is_loopback(host: str) -> bool:
@@ -116,27 +157,36 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _shown(url_text: str) -> str:
+    """A URL as an error message may repeat it: a password typed into it stays hidden."""
+    return repr(re.sub(r"//[^/@]*@", "//***@", url_text))
+
+
 def url(value: str, *, allow_http: bool = False) -> str:
     """A panel's base URL: https (http only for loopback or with --allow-http), a host,
     an optional port and path, and nothing that could carry a secret."""
     text = value.strip()
+    if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in text):
+        raise UsageError(f"invalid URL {_shown(value)}: it contains spaces or control characters")
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as exc:
-        raise UsageError(f"invalid URL {value!r}: {exc}") from None
+        raise UsageError(f"invalid URL {_shown(value)}: {exc}") from None
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http"):
-        raise UsageError(f"invalid URL {value!r}: expected https://HOST[:PORT]")
+        raise UsageError(f"invalid URL {_shown(value)}: expected https://HOST[:PORT]")
     host = parts.hostname
     if not host:
-        raise UsageError(f"invalid URL {value!r}: no host")
+        raise UsageError(f"invalid URL {_shown(value)}: no host")
     if parts.username is not None or parts.password is not None:
         raise UsageError(f"invalid URL: credentials do not belong in a URL; use 'mailctl session login'")
     if parts.query or parts.fragment:
-        raise UsageError(f"invalid URL {value!r}: remove the query string or fragment")
+        raise UsageError(f"invalid URL {_shown(value)}: remove the query string or fragment")
     if port == 0:
-        raise UsageError(f"invalid URL {value!r}: port must be between 1 and 65535")
+        raise UsageError(f"invalid URL {_shown(value)}: port must be between 1 and 65535")
+    if not _is_host(host):
+        raise UsageError(f"invalid URL {_shown(value)}: {host!r} is not a host name or IP address")
     if scheme == "http" and not (allow_http or _is_loopback(host)):
         raise UsageError(
             f"refusing plain http:// for {host}: passwords would cross the network unencrypted; "

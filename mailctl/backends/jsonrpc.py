@@ -75,6 +75,12 @@ class JsonRpcClient:
                 "redirects are not followed on API calls: check the profile's URL",
                 provider=self.provider,
             )
+        if status == 429:
+            # Rate limited: the server turned the call away before handling it. Its body
+            # is no JSON-RPC answer, and "not JSON" would hide what actually happened.
+            raise TransportError(
+                f"{self.label} turned {method} away: too many requests (HTTP 429)", provider=self.provider
+            )
         if status >= 500:
             # The server failed while handling the call: for a write this is the
             # ambiguous case, whatever the body says, so it is never read as a refusal.

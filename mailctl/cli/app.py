@@ -6,6 +6,7 @@ needs it, so `mailctl --help` stays fast."""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Optional
 
 import typer
@@ -33,6 +34,14 @@ def _version(ctx: typer.Context, value: bool) -> None:
         raise typer.Exit()
 
 
+def _timeout_seconds(value: Optional[float]) -> Optional[float]:
+    # The range check passes nan (every comparison with it is false) and inf, which the
+    # socket layer then rejects with a traceback.
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
 def _output_mode(value: Optional[str]) -> Optional[str]:
     if value is not None and value not in MODES:
         raise typer.BadParameter(f"choose one of {', '.join(MODES)}")
@@ -58,7 +67,8 @@ def main(
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail instead.")] = False,
     timeout: Annotated[
         Optional[float],
-        typer.Option("--timeout", metavar="SECONDS", min=0.1, help="Network timeout per request (default: 30)."),
+        typer.Option("--timeout", metavar="SECONDS", min=0.1, callback=_timeout_seconds,
+                     help="Network timeout per request (default: 30)."),
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Trace HTTP requests on stderr (secrets redacted).")

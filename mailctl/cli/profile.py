@@ -57,6 +57,7 @@ def add(
     runtime = ctx.obj
     name = validation.profile_name(name)
     provider = validation.provider(provider)
+    user = validation.login_user(user)
     if url is None:
         if provider != "mailboxorg":
             raise UsageError(f"--url is required for {provider} profiles")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mailctl import validation
 from mailctl.environment import Environment
 from mailctl.errors import Declined, UsageError
 from mailctl.output import Output
@@ -77,7 +78,12 @@ class Runtime:
     def profile(self) -> "Profile":
         from mailctl.config import resolve_profile
 
-        requested = self.options.profile or self.env.environ.get("MAILCTL_PROFILE") or None
+        if self.options.profile is not None:
+            # An empty --profile is a mistake (`-p "$UNSET"`), not a request for the
+            # default: falling back would act on another server than the script meant.
+            requested = validation.profile_name(self.options.profile)
+        else:
+            requested = self.env.environ.get("MAILCTL_PROFILE") or None
         return resolve_profile(self.config, requested)
 
     def credentials(self, profile: "Profile") -> "Credentials":
@@ -89,12 +95,19 @@ class Runtime:
     def transport(self, profile: "Profile") -> "Transport":
         from mailctl.transport import Transport, TransportSettings
 
+        if profile.ca_bundle and not profile.insecure and not Path(profile.ca_bundle).is_file():
+            from mailctl.errors import ConfigError
+
+            raise ConfigError(f"the CA bundle {profile.ca_bundle} of profile {profile.name!r} does not exist or is "
+                              f"not a file: restore it, or give the profile another one "
+                              f"(profile add {profile.name} --replace ... --ca-bundle PATH)", provider=profile.provider)
         if profile.insecure and not profile.pin_sha256:
             self.out.warn(f"TLS certificate verification is OFF for profile {profile.name!r} (--insecure)")
         settings = TransportSettings(
             base_url=profile.url,
             verify=False if profile.insecure else (profile.ca_bundle or True),
             pin_sha256=profile.pin_sha256,
+            provider=profile.provider,
             debug=self.env.stderr if self.options.debug else None,
         )
         if self.options.timeout is not None:
