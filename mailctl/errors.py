@@ -103,6 +103,13 @@ class TransportError(MailctlError):
     code = "transport"
 
 
+class TransportTimeout(TransportError):
+    """The request went out and no answer came in time: the server may still be working
+    on it, so "nothing changed yet" is not "nothing will change"."""
+
+    code = "timeout"
+
+
 class BadResponse(TransportError):
     code = "bad_response"
 

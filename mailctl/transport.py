@@ -18,7 +18,7 @@ import requests
 import requests.adapters
 
 from mailctl import __version__
-from mailctl.errors import TransportError
+from mailctl.errors import TransportError, TransportTimeout
 
 # Field and header names whose values are secrets in some provider's wire format.
 SECRET_FIELDS = frozenset(
@@ -156,7 +156,7 @@ class Transport:
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return TransportError(f"timed out connecting to {host} after {self.settings.connect_timeout:g}s")
         if isinstance(exc, (requests.exceptions.ReadTimeout, requests.exceptions.Timeout)):
-            return TransportError(f"{host} did not answer within {self.settings.timeout:g}s (--timeout)")
+            return TransportTimeout(f"{host} did not answer within {self.settings.timeout:g}s (--timeout)")
         if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in repr(exc):
             return TransportError(f"the answer from {host} was cut off")
         if isinstance(exc, requests.exceptions.ConnectionError):

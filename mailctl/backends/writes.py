@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from mailctl.errors import AmbiguousWrite, MailctlError, TransportError
+from mailctl.errors import AmbiguousWrite, MailctlError, TransportError, TransportTimeout
 
 T = TypeVar("T")
 
@@ -26,7 +26,9 @@ def settle_write(
     timeout, reset, 5xx, unreadable answer), call `applied()`, a read that tells whether
     the change is now visible on the server:
     - visible: warn through `notice` and return None (the caller reads what it needs);
-    - not visible: TransportError saying it was NOT applied, so a retry is safe;
+    - not visible: TransportError saying it was NOT applied, so a retry is safe --
+      unless the request timed out: the server may still be working on it and apply it
+      after the check, so that is AmbiguousWrite too;
     - `applied` is None (the change cannot be seen, e.g. a password) or the read fails:
       AmbiguousWrite."""
     try:
@@ -51,6 +53,12 @@ def settle_write(
         if visible:
             notice(f"the answer to {action} was lost ({lost.message}), but the server shows the change was applied")
             return None
+        if isinstance(lost, TransportTimeout):
+            raise AmbiguousWrite(
+                f"{lost.message}; {action} is not visible on the server yet, but the server may still "
+                "apply it: check on the server before retrying",
+                provider=provider,
+            ) from None
         raise TransportError(
             f"{lost.message}; {action} was NOT applied (the server shows no change), so it is safe to retry",
             provider=provider,
