@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from mailctl.backends import base
 from mailctl.backends.uapi import EmailAccount, MailboxRules, PanelHttp, uapi_data
-from mailctl.errors import ProviderRefused
 
 if TYPE_CHECKING:
     from mailctl.models import Domain, Mailbox, NewMailbox
@@ -32,22 +31,8 @@ class Backend(MailboxRules):
         answer = self.http.post(f"/execute/Email/{function}", params, safe=safe, secret=secret)
         return uapi_data(answer, http=self.http, action=action)
 
-    # -- credentials ---------------------------------------------------------------------
-    def login(self, secret: str) -> None:
-        self._probe(secret)
-
-    def status(self) -> str | None:
-        self._probe(None)
-        return None
-
-    def _probe(self, secret: str | None) -> None:
-        # One cheap read: a wrong token is one failure on the server's lockout counter.
-        # A refusal still proves the credentials were accepted (only a 401/403 says they
-        # were not); it means the account cannot use the Email functions, worth a warning.
-        try:
-            self._call("list_mail_domains", {}, safe=True, action="listing the mail domains", secret=secret)
-        except ProviderRefused as refusal:
-            self.ctx.notice(f"the credentials were accepted, but {refusal.message}")
+    def _credentials_check(self, secret: str | None) -> None:
+        self._call("list_mail_domains", {}, safe=True, action="listing the mail domains", secret=secret)
 
     # -- domains and mailboxes -------------------------------------------------------------
     def list_domains(self) -> "list[Domain]":

@@ -228,6 +228,26 @@ class MailboxRules(base.Backend):
             raise UsageError(f"invalid address {new.address!r}: cPanel reserves the name {local!r}",
                              provider=self.provider)
 
+    # -- credentials: one cheap read, so a wrong token is one failure on the server's
+    # lockout counter. Only a 401/403 says the credentials were refused; a refusal of the
+    # read itself (a token without that ACL) still proves they were accepted.
+    def login(self, secret: str) -> None:
+        self._probe(secret)
+
+    def status(self) -> str | None:
+        self._probe(None)
+        return None
+
+    def _probe(self, secret: str | None) -> None:
+        try:
+            self._credentials_check(secret)
+        except ProviderRefused as refusal:
+            self.ctx.notice(f"the credentials were accepted, but {refusal.message}")
+
+    def _credentials_check(self, secret: str | None) -> None:
+        """The read that proves the credentials (`secret`, or the stored one if None)."""
+        raise NotImplementedError
+
 
 class UapiCall(Protocol):
     def __call__(self, function: str, params: dict[str, str], *, safe: bool, action: str) -> Any:

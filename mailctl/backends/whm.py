@@ -87,23 +87,10 @@ class Backend(MailboxRules):
         error.details.append(LEGACY_HINT)
         return error
 
-    # -- credentials ---------------------------------------------------------------------
-    def login(self, secret: str) -> None:
-        self._probe(secret)
-
-    def status(self) -> str | None:
-        self._probe(None)
-        return None
-
-    def _probe(self, secret: str | None) -> None:
-        # One cheap read: a wrong token is one failure on the server's lockout counter.
-        # Any readable answer, even a refusal (a token without that ACL, a server that
-        # speaks only API 0), proves WHM accepted the credentials.
-        try:
-            self._whm("getdomainowner", {"domain": _PROBE_DOMAIN}, safe=True,
-                      action="the credentials check (getdomainowner)", secret=secret)
-        except ProviderRefused as refusal:
-            self.ctx.notice(f"the credentials were accepted, but {refusal.message}")
+    def _credentials_check(self, secret: str | None) -> None:
+        # A server that speaks only API 0 refuses this too, which still proves the token.
+        self._whm("getdomainowner", {"domain": _PROBE_DOMAIN}, safe=True,
+                  action="the credentials check (getdomainowner)", secret=secret)
 
     # -- account passwd ------------------------------------------------------------------
     def change_account_password(self, user: str, password: str, *, update_db: bool = True) -> AccountPasswordChange:
