@@ -43,6 +43,12 @@ def human_bytes(value: int | None) -> str:
     return f"{size:.1f} TB"  # pragma: no cover
 
 
+def short_list(names: Sequence[str], shown: int = 3) -> str:
+    """'a, b, c and 4 more': enough names for a question to say what it is about."""
+    text = ", ".join(names[:shown])
+    return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
 def quota_text(value: int | None) -> str:
     return "unlimited" if value is None else f"{value} MB"
 
@@ -142,6 +148,10 @@ MAILBOX_COLUMNS = (
 )
 # mailbox.org: the plan decides the quota, so no quota column (it would read "unlimited").
 MAILBOXORG_COLUMNS = MAILBOX_COLUMNS[:1] + (Column("plan", "Plan"),) + MAILBOX_COLUMNS[2:]
+
+
+def mailbox_columns(provider: str) -> tuple:
+    return MAILBOXORG_COLUMNS if provider == "mailboxorg" else MAILBOX_COLUMNS
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),

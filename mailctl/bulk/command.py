@@ -122,9 +122,9 @@ def _done_before(runtime: "Runtime", resume: Path | None, command: str) -> set[s
 
 
 def _which(todo: list[Row], source: str) -> str:
-    names = ", ".join(str(row.address) for row in todo[:3])
-    more = f" and {len(todo) - 3} more" if len(todo) > 3 else ""
-    return f"listed in {source} ({names}{more})"
+    from mailctl.output import short_list
+
+    return f"listed in {source} ({short_list([str(row.address) for row in todo])})"
 
 
 def _passwords(runtime: "Runtime", rows: list[Row], generate: bool) -> dict[int, str]:

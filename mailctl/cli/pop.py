@@ -25,7 +25,7 @@ def list_(
     jobs: ListJobs = None,
 ) -> None:
     """List the mailboxes of a domain, with quota and usage where the panel reports them."""
-    from mailctl.output import MAILBOX_COLUMNS, MAILBOXORG_COLUMNS
+    from mailctl.output import mailbox_columns
 
     runtime = ctx.obj
     if all_domains or domain is None:
@@ -36,15 +36,14 @@ def list_(
     name = validation.domain(domain)
     backend = runtime.backend(cpanel_user=cpanel_user)
     mailboxes = backend.list_mailboxes(name)
-    columns = MAILBOXORG_COLUMNS if backend.provider == "mailboxorg" else MAILBOX_COLUMNS
-    runtime.out.records([m.to_json() for m in mailboxes], columns)
+    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.provider))
 
 
 def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int | None,
                       cpanel_user: str | None) -> None:
     from mailctl.bulk.command import DEFAULT_JOBS
     from mailctl.bulk.listing import list_all
-    from mailctl.output import MAILBOX_COLUMNS, MAILBOXORG_COLUMNS
+    from mailctl.output import mailbox_columns
 
     if domain is not None:
         raise UsageError("give either DOMAIN or --all-domains, not both")
@@ -52,8 +51,7 @@ def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int 
         raise UsageError("missing DOMAIN (or --all-domains for every domain)")
     backend = runtime.backend(cpanel_user=cpanel_user)
     mailboxes, failed = list_all(runtime, backend, jobs=jobs or DEFAULT_JOBS)
-    columns = MAILBOXORG_COLUMNS if backend.provider == "mailboxorg" else MAILBOX_COLUMNS
-    runtime.out.records([m.to_json() for m in mailboxes], columns)
+    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.provider))
     if failed:
         raise PartialFailure(f"{len(failed)} domain(s) could not be listed: {', '.join(failed)}")
 
@@ -202,11 +200,12 @@ def delete(
 
 
 def _delete_question(addresses: list[str], keep_data: bool) -> str:
+    from mailctl.output import short_list
+
     if len(addresses) == 1:
         what, pronoun = addresses[0], "it"
     else:
-        names = ", ".join(addresses[:3]) + (f" and {len(addresses) - 3} more" if len(addresses) > 3 else "")
-        what, pronoun = f"{len(addresses)} mailboxes ({names})", "them"
+        what, pronoun = f"{len(addresses)} mailboxes ({short_list(addresses)})", "them"
     if keep_data:
         return f"Delete {what}, keeping the mail files on disk?"
     return f"Delete {what} and ALL MAIL in {pronoun}?"
