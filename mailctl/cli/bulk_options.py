@@ -63,3 +63,10 @@ ListJobs = Annotated[
     typer.Option("--jobs", "-j", metavar="N", min=1, max=16,
                  help="With --all-domains: domains listed at once (default 4, at most 16)."),
 ]
+
+
+def no_password_options(password_stdin: bool, password_file) -> None:
+    """A bulk run's passwords come from its file or --generate, never from these."""
+    if password_stdin or password_file is not None:
+        raise UsageError("with --from-file, passwords come from the file's password column or --generate, "
+                         "not --password-stdin/--password-file")

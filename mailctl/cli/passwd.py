@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from mailctl import validation
-from mailctl.cli.bulk_options import DryRun, FromFile, Jobs, ReportFile, ResumeFile, is_bulk
+from mailctl.cli.bulk_options import DryRun, FromFile, Jobs, ReportFile, ResumeFile, is_bulk, no_password_options
 from mailctl.cli.options import CpanelUser, Generate, PasswordFile, PasswordStdin
 
 
@@ -52,9 +52,7 @@ def passwd(
 
         if self_service or old_password_file is not None:
             raise UsageError("--self changes one mailbox with its old password; it does not go with --from-file")
-        if password_stdin or password_file is not None:
-            raise UsageError("with --from-file, passwords come from the file's password column or --generate, "
-                             "not --password-stdin/--password-file")
+        no_password_options(password_stdin, password_file)
         passwd_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, cpanel_user),
                          require_reset=require_reset)
         return

@@ -7,7 +7,9 @@ from typing import Annotated, List, Optional
 import typer
 
 from mailctl import validation
-from mailctl.cli.bulk_options import AllDomains, DryRun, FromFile, Jobs, ListJobs, ReportFile, ResumeFile, is_bulk
+from mailctl.cli.bulk_options import (
+    AllDomains, DryRun, FromFile, Jobs, ListJobs, ReportFile, ResumeFile, is_bulk, no_password_options,
+)
 from mailctl.cli.options import CpanelUser, Generate, PasswordFile, PasswordStdin
 from mailctl.errors import AuthError, MailctlError, PartialFailure, TransportError, UsageError
 
@@ -106,7 +108,7 @@ def create(
         from mailctl.bulk.command import BulkOptions, create_from_file
         from mailctl.bulk.operations import CreateDefaults
 
-        _no_password_options(password_stdin, password_file)
+        no_password_options(password_stdin, password_file)
         create_from_file(
             runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, cpanel_user),
             CreateDefaults(quota_mb, send_limit, plan, first_name, last_name),
@@ -129,12 +131,6 @@ def create(
         row["password"] = password
     if generated or runtime.out.json:
         runtime.out.record(row, CREATED_COLUMNS)
-
-
-def _no_password_options(password_stdin: bool, password_file) -> None:
-    if password_stdin or password_file is not None:
-        raise UsageError("with --from-file, passwords come from the file's password column or --generate, "
-                         "not --password-stdin/--password-file")
 
 
 @app.command("delete")
