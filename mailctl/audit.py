@@ -29,12 +29,9 @@ AUDITED = {
 
 
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:
-    environ = os.environ if environ is None else environ
-    if environ.get(STATE_DIR_ENV):
-        return Path(environ[STATE_DIR_ENV])
-    import platformdirs
+    from mailctl.config import user_dir
 
-    return Path(platformdirs.user_state_dir("mailctl", appauthor=False))
+    return user_dir("state", STATE_DIR_ENV, environ)
 
 
 class AuditLog:

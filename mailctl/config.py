@@ -34,15 +34,19 @@ CONFIG_DIR_ENV = "MAILCTL_CONFIG_DIR"
 _PIN = re.compile(r"[0-9a-f]{64}")
 
 
-def config_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """MAILCTL_CONFIG_DIR if set, else the platform's user config dir (on Linux
-    $XDG_CONFIG_HOME/mailctl)."""
+def user_dir(kind: str, override: str, environ: Mapping[str, str] | None = None) -> Path:
+    """The directory named by the variable `override` if set, else the platform's user
+    `kind` ("config", "state") dir for mailctl (on Linux $XDG_CONFIG_HOME/mailctl, ...)."""
     environ = os.environ if environ is None else environ
-    if environ.get(CONFIG_DIR_ENV):
-        return Path(environ[CONFIG_DIR_ENV])
+    if environ.get(override):
+        return Path(environ[override])
     import platformdirs
 
-    return Path(platformdirs.user_config_dir("mailctl", appauthor=False))
+    return Path(getattr(platformdirs, f"user_{kind}_dir")("mailctl", appauthor=False))
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    return user_dir("config", CONFIG_DIR_ENV, environ)
 
 
 @dataclass
