@@ -18,14 +18,16 @@ from mailctl.errors import KeyringUnavailable, NoCredentials, UsageError
 
 STATE_DIR_ENV = "MAILCTL_STATE_DIR"
 
-# Backend method -> the command a user would recognise in the log.
-AUDITED = {
-    "create_mailbox": "pop create",
-    "delete_mailbox": "pop delete",
-    "change_password": "passwd",
-    "change_password_self": "passwd --self",
-    "change_account_password": "account passwd",
-}
+
+
+def _audited() -> dict[str, str]:
+    """Backend method -> the command a user would recognise in the log, for every write."""
+    from mailctl.providers.base import OPERATIONS, WRITES
+
+    return {OPERATIONS[command]: command for command in WRITES}
+
+
+AUDITED = _audited()
 
 
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:

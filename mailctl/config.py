@@ -13,21 +13,25 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from mailctl import validation
 from mailctl.errors import ConfigError, NotFound, UsageError
+
+if TYPE_CHECKING:
+    from mailctl.providers.base import ProviderSpec
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-# Keys a profile may carry beyond the four every profile has. Anything else found in the
+# Keys every profile may carry beyond provider, url and user. A provider's own options
+# (its spec's profile_options) are keys of the same table; anything else found in the
 # file is preserved but ignored.
-OPTIONAL_KEYS = ("ca_bundle", "insecure", "pin_sha256", "login_as", "cpanel_user", "legacy_api", "secret_store")
-_BOOLEAN_KEYS = ("insecure", "legacy_api")
-_TEXT_KEYS = ("ca_bundle", "pin_sha256", "login_as", "cpanel_user", "secret_store")
+OPTIONAL_KEYS = ("ca_bundle", "insecure", "pin_sha256", "secret_store")
+_BOOLEAN_KEYS = ("insecure",)
+_TEXT_KEYS = ("ca_bundle", "pin_sha256", "secret_store")
 
 
 CONFIG_DIR_ENV = "MAILCTL_CONFIG_DIR"
@@ -58,24 +62,31 @@ class Profile:
     ca_bundle: str | None = None
     insecure: bool = False
     pin_sha256: str | None = None
-    login_as: str | None = None  # DirectAdmin: act as this user (sent as "user|login_as")
-    cpanel_user: str | None = None  # WHM: default cPanel account for mailbox commands
-    legacy_api: bool = False  # WHM: server speaks only the API 0 form of passwd
     secret_store: str | None = None  # "plaintext" after an explicit opt-in; else the keyring
+    # The provider's own options (spec.profile_options), by name; only those given.
+    options: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> "ProviderSpec":
+        from mailctl.providers import spec
+
+        return spec(self.provider)
 
     @classmethod
     def from_table(cls, name: str, table: dict[str, Any], path: Path) -> "Profile":
         missing = [key for key in ("provider", "url", "user") if not isinstance(table.get(key), str)]
         if missing:
             raise ConfigError(f"{path}: profile {name!r} lacks {', '.join(missing)}")
-        known = {key: table[key] for key in OPTIONAL_KEYS if key in table}
-        extra = {key: value for key, value in table.items() if key not in known and key not in ("provider", "url", "user")}
         try:
-            checked = _checked_values(table, known)
+            checked = _checked_values(table)
+            own = {option.name: option for option in _provider_spec(checked["provider"]).profile_options}
+            options = {key: own[key].value(table[key]) for key in own if key in table}
         except UsageError as exc:
             raise ConfigError(f"{path}: profile {name!r}: {exc.message}") from None
-        return cls(name=name, extra=extra, **checked)
+        reserved = ("provider", "url", "user", *OPTIONAL_KEYS, *options)
+        extra = {key: value for key, value in table.items() if key not in reserved}
+        return cls(name=name, options=options, extra=extra, **checked)
 
     def to_table(self) -> dict[str, Any]:
         table: dict[str, Any] = {"provider": self.provider, "url": self.url, "user": self.user}
@@ -83,6 +94,7 @@ class Profile:
             value = getattr(self, key)
             if value not in (None, False):
                 table[key] = value
+        table.update({key: value for key, value in self.options.items() if value not in (None, False)})
         table.update(self.extra)
         return table
 
@@ -90,13 +102,22 @@ class Profile:
         data = {"name": self.name, "provider": self.provider, "url": self.url, "user": self.user, "default": default}
         for key in OPTIONAL_KEYS:
             data[key] = getattr(self, key)
+        for option in self.spec.profile_options:
+            data[option.name] = self.options.get(option.name, False if option.kind == "flag" else None)
         return data
 
 
-def _checked_values(table: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+def _provider_spec(name: str) -> "ProviderSpec":
+    from mailctl.providers import spec
+
+    return spec(name)
+
+
+def _checked_values(table: dict[str, Any]) -> dict[str, Any]:
     """A profile's values, held to what `profile add` writes. A hand-edited file can hold
     anything, and a wrong value would otherwise fail later as a traceback or, worse,
     silently: `insecure = "no"` is a true value."""
+    known = {key: table[key] for key in OPTIONAL_KEYS if key in table}
     for key in _BOOLEAN_KEYS:
         if key in known and not isinstance(known[key], bool):
             raise UsageError(f"{key} must be true or false, not {known[key]!r}")
@@ -109,9 +130,6 @@ def _checked_values(table: dict[str, Any], known: dict[str, Any]) -> dict[str, A
     # have permitted plain http to another host; only its shape is checked here.
     values["url"] = validation.url(table["url"], allow_http=True)
     values["user"] = validation.login_user(table["user"])
-    for key in ("login_as", "cpanel_user"):
-        if key in values:
-            validation.account_user(values[key])
     if "pin_sha256" in values:
         pin = values["pin_sha256"].replace(":", "").lower()
         if not _PIN.fullmatch(pin):

@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from mailctl.validation import Address
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,11 @@ class Mailbox:
     suspended: bool | None = None
     # mailbox.org only: the plan decides the quota there.
     plan: str | None = None
+    # What is suspended or held, of "login", "incoming", "outgoing", "hold_outgoing";
+    # None where the panel does not say. `suspended` is true when any of them is.
+    restrictions: tuple[str, ...] | None = None
+    # Addresses that deliver to this mailbox, where the panel links them (pop show).
+    aliases: tuple[str, ...] | None = None
 
     @property
     def domain(self) -> str:
@@ -23,6 +32,12 @@ class Mailbox:
     def to_json(self) -> dict:
         data = asdict(self)
         data["domain"] = self.domain
+        if data["restrictions"] is not None:
+            data["restrictions"] = list(data["restrictions"])
+        # Only pop show fills it in; a listing's rows leave it out rather than say null.
+        aliases = data.pop("aliases")
+        if aliases is not None:
+            data["aliases"] = list(aliases)
         return data
 
 
@@ -38,16 +53,51 @@ class Domain:
 
 @dataclass(frozen=True)
 class NewMailbox:
-    """Everything a create needs; a field the provider has no use for is refused by its
-    check_new_mailbox (backends/base.py), never silently dropped."""
+    """Everything a create needs; an option the provider has no use for is refused by
+    its check_new_mailbox (backends/base.py), never silently dropped."""
+
+    address: "Address"
+    password: str = field(repr=False)
+    quota_mb: int | None = None  # None: the provider's default; 0: unlimited
+    # The provider's own create options (its spec's create_options), by name.
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def option(self, name: str) -> Any:
+        return self.options.get(name)
+
+
+@dataclass(frozen=True)
+class MailboxChange:
+    """What `pop set` changes; None leaves a field as it is."""
+
+    quota_mb: int | None = None  # 0: unlimited
+    suspend_login: bool | None = None  # True: suspend, False: lift
+    suspend_incoming: bool | None = None
+
+    def suspension_kinds(self) -> list[str]:
+        return [kind for kind, value in (("login", self.suspend_login), ("incoming", self.suspend_incoming))
+                if value is not None]
+
+    def is_empty(self) -> bool:
+        return self.quota_mb is None and not self.suspension_kinds()
+
+
+@dataclass(frozen=True)
+class Alias:
+    """An address that delivers to others. `kind` is "forwarder" (a panel's own object)
+    or "alias" (another name of a mailbox, where the panel has such a thing)."""
 
     address: str
-    password: str
-    quota_mb: int | None = None  # None: the provider's default; 0: unlimited
-    send_limit: int | None = None  # DirectAdmin: messages per day
-    plan: str | None = None  # mailbox.org
-    first_name: str | None = None
-    last_name: str | None = None
+    destinations: tuple[str, ...] = ()
+    kind: str = "forwarder"
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2]
+
+    def to_json(self) -> dict:
+        return {"address": self.address, "destinations": list(self.destinations), "kind": self.kind,
+                "domain": self.domain}
 
 
 @dataclass(frozen=True)

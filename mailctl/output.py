@@ -146,12 +146,15 @@ MAILBOX_COLUMNS = (
     Column("usage_bytes", "Used", table=human_bytes, justify="right"),
     Column("suspended", "Suspended"),
 )
-# mailbox.org: the plan decides the quota, so no quota column (it would read "unlimited").
-MAILBOXORG_COLUMNS = MAILBOX_COLUMNS[:1] + (Column("plan", "Plan"),) + MAILBOX_COLUMNS[2:]
+_UNKNOWN_QUOTA = Column("quota_mb", "Quota", table=_text, plain=_text, justify="right")
 
 
-def mailbox_columns(provider: str) -> tuple:
-    return MAILBOXORG_COLUMNS if provider == "mailboxorg" else MAILBOX_COLUMNS
+def mailbox_columns(spec) -> tuple:
+    """pop list / pop show for a provider (providers.base.ProviderSpec): the same columns
+    in the same order for every provider, then the fields only this one has. Where the
+    provider keeps no quota per mailbox, a null quota is unknown, not unlimited."""
+    columns = MAILBOX_COLUMNS if spec.takes_quota else (MAILBOX_COLUMNS[0], _UNKNOWN_QUOTA) + MAILBOX_COLUMNS[2:]
+    return columns + tuple(Column(name, name.replace("_", " ").capitalize()) for name in spec.mailbox_fields)
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),
@@ -163,16 +166,19 @@ PROFILE_COLUMNS = (
     Column("user", "User"),
     Column("default", "Default", table=lambda v: "*" if v else "", plain=lambda v: "default" if v else "-"),
 )
-PROFILE_DETAIL_COLUMNS = PROFILE_COLUMNS[:4] + (
-    Column("default", "Default"),
-    Column("login_as", "Login as"),
-    Column("cpanel_user", "cPanel user"),
-    Column("legacy_api", "Legacy API"),
+_PROFILE_DETAIL_COLUMNS = (
     Column("ca_bundle", "CA bundle"),
     Column("insecure", "Insecure"),
     Column("pin_sha256", "Pinned SHA-256"),
     Column("secret_store", "Secret store", table=lambda v: v or "keyring", plain=lambda v: v or "keyring"),
 )
+
+
+def profile_detail_columns(provider_options: Sequence) -> tuple:
+    """profile show: the common settings with the provider's own options (spec.Option)
+    after the default flag."""
+    own = tuple(Column(option.name, option.header) for option in provider_options)
+    return PROFILE_COLUMNS[:4] + (Column("default", "Default"),) + own + _PROFILE_DETAIL_COLUMNS
 SESSION_COLUMNS = (
     Column("profile", "Profile"),
     Column("provider", "Provider"),

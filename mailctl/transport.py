@@ -20,11 +20,12 @@ import requests.adapters
 from mailctl import __version__
 from mailctl.errors import TransportError, TransportTimeout
 
-# Field and header names whose values are secrets in some provider's wire format.
+# Field and header names whose values are secrets in any wire format; a provider adds
+# its own (spec.secret_fields) through TransportSettings.
 SECRET_FIELDS = frozenset(
     {
         "pass", "passwd", "passwd2", "password", "password1", "password2", "oldpassword",
-        "password_hash", "secret", "token", "session", "authorization", "hpls-auth",
+        "password_hash", "secret", "token", "session", "authorization",
         "proxy-authorization", "cookie", "set-cookie",
     }
 )
@@ -59,6 +60,7 @@ class TransportSettings:
     pool_size: int = 16
     provider: str | None = None  # named in the errors, as every other error of a backend does
     debug: TextIO | None = None
+    secret_fields: frozenset[str] = frozenset()  # the provider's own, beside SECRET_FIELDS
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Transport:
     sleep: Callable[[float], None] = time.sleep
 
     def __post_init__(self) -> None:
+        self._secret_fields = SECRET_FIELDS | {name.lower() for name in self.settings.secret_fields}
         session = requests.Session()
         session.trust_env = False  # proxies and .netrc from the environment must not grab credentials
         adapter = _Adapter(self.settings.pin_sha256, pool_connections=1, pool_maxsize=self.settings.pool_size, max_retries=0)
@@ -196,46 +199,47 @@ class Transport:
             return
         self._trace(f"> {method} {url}")
         for name, value in {**self.session.headers, **(headers or {})}.items():
-            self._trace(f"> {name}: {_redact_header(name, value)}")
+            self._trace(f"> {name}: {_redact_header(name, value, self._secret_fields)}")
         if auth:
             self._trace(f"> Authorization: Basic {REDACTED} (user {auth[0]})")
         if data is not None:
             pairs = data.items() if isinstance(data, dict) else data
-            self._trace("> " + urlencode([(k, REDACTED if k.lower() in SECRET_FIELDS else v) for k, v in pairs]))
+            self._trace("> " + urlencode([(k, REDACTED if k.lower() in self._secret_fields else v) for k, v in pairs]))
         if json_body is not None:
-            self._trace("> " + json.dumps(redact_structure(json_body)))
+            self._trace("> " + json.dumps(redact_structure(json_body, self._secret_fields)))
 
     def _trace_response(self, response: requests.Response) -> None:
         if self.settings.debug is None:
             return
         self._trace(f"< HTTP {response.status_code} {response.reason}")
         for name, value in response.headers.items():
-            self._trace(f"< {name}: {_redact_header(name, value)}")
+            self._trace(f"< {name}: {_redact_header(name, value, self._secret_fields)}")
         body = response.text
         content_type = response.headers.get("Content-Type", "")
         if "json" in content_type or body[:1] in ("{", "["):
             try:
-                body = json.dumps(redact_structure(json.loads(body)))
+                body = json.dumps(redact_structure(json.loads(body), self._secret_fields))
             except ValueError:
                 pass
         elif "=" in body and "<" not in body[:1]:
-            body = urlencode([(k, REDACTED if k.lower() in SECRET_FIELDS else v) for k, v in parse_qsl(body, keep_blank_values=True)])
+            body = urlencode([(k, REDACTED if k.lower() in self._secret_fields else v)
+                              for k, v in parse_qsl(body, keep_blank_values=True)])
         if len(body) > 2000:
             body = body[:2000] + f"... ({len(response.content)} bytes)"
         self._trace("< " + body)
 
 
-def redact_structure(value: Any) -> Any:
+def redact_structure(value: Any, fields: frozenset[str] = SECRET_FIELDS) -> Any:
     """Blank the scalar values of secret-named keys. A secret-named key holding a
     structure (WHM API 0 answers {"passwd": [{"status": 1, ...}]}) is searched, not
     blanked, so the trace still shows what happened."""
     if isinstance(value, dict):
         return {
-            k: REDACTED if str(k).lower() in SECRET_FIELDS and not isinstance(v, (dict, list)) else redact_structure(v)
+            k: REDACTED if str(k).lower() in fields and not isinstance(v, (dict, list)) else redact_structure(v, fields)
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [redact_structure(v) for v in value]
+        return [redact_structure(v, fields) for v in value]
     return value
 
 
@@ -247,8 +251,8 @@ def _utf8(auth: tuple[str, str] | None) -> tuple[bytes, bytes] | None:
     return auth[0].encode("utf-8"), auth[1].encode("utf-8")
 
 
-def _redact_header(name: str, value: str) -> str:
-    if name.lower() in SECRET_FIELDS:
+def _redact_header(name: str, value: str, fields: frozenset[str]) -> str:
+    if name.lower() in fields:
         scheme = value.split(" ", 1)[0] if " " in value else ""
         return f"{scheme} {REDACTED}".strip()
     return value

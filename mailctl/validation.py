@@ -11,8 +11,6 @@ from urllib.parse import urlsplit
 
 from mailctl.errors import UsageError
 
-PROVIDERS = ("directadmin", "cpanel", "whm", "mailboxorg")
-
 # Used with fullmatch(): `$` alone also matches before a trailing newline, which let
 # "a\n@example.com" through to the servers.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -127,9 +125,11 @@ def login_user(value: str) -> str:
 
 
 def provider(value: str) -> str:
+    from mailctl.providers import NAMES
+
     name = value.strip().lower()
-    if name not in PROVIDERS:
-        raise UsageError(f"unknown provider {value!r}: choose one of {', '.join(PROVIDERS)}")
+    if name not in NAMES:
+        raise UsageError(f"unknown provider {value!r}: choose one of {', '.join(NAMES)}")
     return name
 
 

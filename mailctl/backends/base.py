@@ -1,9 +1,10 @@
 """The one interface every provider backend implements, and what backends are handed.
 
 Backends know their wire format and nothing else: they never print, prompt or exit.
-They raise mailctl.errors classes and return mailctl.models objects. A capability a
-provider lacks keeps the default here, which raises Unsupported naming provider and
-command.
+They raise mailctl.errors classes and return mailctl.models objects. What a provider
+can do is declared in its spec (mailctl/providers/); an operation it lacks keeps the
+default here, which raises Unsupported naming provider and command (the CLI refuses it
+earlier, from the spec, before any prompt or request).
 
 A provider's own input rules (names it refuses, options it lacks) live in the `check_*`
 methods. They send nothing and need no password, so the CLI runs them before it prompts
@@ -15,47 +16,62 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
 
-from mailctl import validation
 from mailctl.errors import Unsupported, UsageError
 
 if TYPE_CHECKING:
     from mailctl.config import Profile
+    from mailctl.providers.base import Option, ProviderSpec
     from mailctl.credentials import Credentials
-    from mailctl.models import AccountPasswordChange, Domain, Mailbox, NewMailbox
+    from mailctl.models import AccountPasswordChange, Alias, Domain, Mailbox, MailboxChange, NewMailbox
     from mailctl.transport import Transport
     from mailctl.validation import Address
 
 
-# The options of a new mailbox (the NewMailbox fields besides address and password), each
-# with the command-line option that sets it and the bulk input file's column.
-CREATE_OPTIONS: dict[str, tuple[str, str]] = {
-    "quota_mb": ("--quota", "quota"),
-    "send_limit": ("--send-limit", "send_limit"),
-    "plan": ("--plan", "plan"),
-    "first_name": ("--first-name", "first_name"),
-    "last_name": ("--last-name", "last_name"),
-}
 _NOT_SHOWN = object()
 
 
 class RefusedOption(UsageError):
-    """A new-mailbox option (a CREATE_OPTIONS name) the provider refuses, or refuses this
-    value of. Option and reason are kept apart so the single command can name its
-    --option and a bulk run the file's column."""
+    """A new-mailbox option the provider refuses, or refuses this value of. Option and
+    reason are kept apart so the single command can name its --option and a bulk run the
+    file's column."""
 
-    def __init__(self, provider: str, name: str, reason: str, value: Any = _NOT_SHOWN):
-        self.name = name
+    def __init__(self, provider: str, option: "Option", reason: str, value: Any = _NOT_SHOWN):
+        self.option = option
         self.reason = reason
         self._shown = "" if value is _NOT_SHOWN else f" {value!r}"
-        super().__init__(self._text(CREATE_OPTIONS[name][0]), provider=provider)
+        super().__init__(self._text(option.flag), provider=provider)
 
     @property
     def row_message(self) -> str:
         """The message for a bulk input row, naming the column."""
-        return self._text(CREATE_OPTIONS[self.name][1])
+        return self._text(self.option.column)
 
     def _text(self, label: str) -> str:
         return f"{label}{self._shown}: {self.reason}"
+
+
+def checked_create_options(spec: "ProviderSpec", quota_mb: int | None, options: "Mapping[str, Any]") -> dict:
+    """The provider's create options as it takes them (values normalised by their checks);
+    RefusedOption for the quota or an option it does not take, or a value it refuses.
+    Dropping an option silently would create something other than what was asked for."""
+    from mailctl.providers import create_options
+    from mailctl.providers.base import QUOTA
+
+    if quota_mb is not None and not spec.takes_quota:
+        raise RefusedOption(spec.name, QUOTA, spec.not_taken(QUOTA.name))
+    taken = {}
+    for name, value in options.items():
+        if value is None:
+            continue
+        option = spec.create_option(name)
+        if option is None:
+            raise RefusedOption(spec.name, create_options()[name][0], spec.not_taken(name))
+        try:
+            taken[name] = option.value(value)
+        except UsageError as exc:
+            raise RefusedOption(spec.name, option, exc.message,
+                                value if option.echo_value else _NOT_SHOWN) from None
+    return taken
 
 
 @dataclass
@@ -65,9 +81,13 @@ class BackendContext:
     transport_factory: "Callable[[], Transport]"
     # Server warnings worth the user's attention (shown on stderr by the CLI).
     notice: Callable[[str], None] = lambda text: None
-    # WHM: the cPanel account mailbox commands act on (None: look up the domain's owner).
-    cpanel_user: str | None = None
+    # The provider's own options (spec.profile_options): the profile's values, with
+    # what this run's command line overrides (per_command options).
+    options: dict = field(default_factory=dict)
     _transport: "Transport | None" = field(default=None, repr=False)
+
+    def option(self, name: str) -> Any:
+        return self.options.get(name)
 
     @property
     def transport(self) -> "Transport":
@@ -84,52 +104,57 @@ class BackendContext:
 
 class Backend:
     provider: ClassVar[str] = "?"
-    # cPanel can delete a mailbox and keep its mail files; the others cannot.
-    supports_keep_data: ClassVar[bool] = False
-    # mailbox.org alone can make a user choose a new password at the next login.
-    supports_require_reset: ClassVar[bool] = False
-    # The CREATE_OPTIONS this provider's create uses. A value for any other is refused:
-    # dropping it silently would create something other than what was asked for.
-    create_options: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, ctx: BackendContext):
         self.ctx = ctx
 
+    @property
+    def spec(self) -> "ProviderSpec":
+        from mailctl.providers import spec
+
+        return spec(self.provider)
+
     def _unsupported(self, command: str, hint: str | None = None) -> Unsupported:
         return Unsupported(self.provider, command, hint)
 
-    def require(self, method: str, command: str) -> None:
-        """Fail before any prompt or request when this provider lacks `method`."""
-        if getattr(type(self), method) is getattr(Backend, method):
-            raise self._unsupported(command)
+    def require(self, operation: str) -> None:
+        """Fail before any prompt or request when this provider lacks `operation` (a
+        command of providers.base.OPERATIONS)."""
+        self.spec.require(operation)
 
     # -- the provider's input rules: no request, no password ---------------------------
     def check_new_mailbox(self, new: "NewMailbox") -> None:
         """UsageError (one line) when this provider would refuse to create `new` for its
         address or options. `new.password` is not looked at: it is asked for only after
         this passes."""
-        validation.address(new.address)
-        self.check_create_options({name: getattr(new, name) for name in CREATE_OPTIONS})
-
-    def check_create_options(self, options: "Mapping[str, Any]") -> None:
-        """RefusedOption for the first option (CREATE_OPTIONS name -> value, None when
-        not given) this provider does not take, or takes no such value of."""
-        for name, value in options.items():
-            if value is not None and name not in self.create_options:
-                raise RefusedOption(self.provider, name, self.option_not_taken(name))
-
-    def option_not_taken(self, name: str) -> str:
-        """Why a CREATE_OPTIONS option this provider lacks is refused."""
-        return f"{self.provider} takes no {CREATE_OPTIONS[name][1].replace('_', ' ')}"
+        checked_create_options(self.spec, new.quota_mb, new.options)
 
     def check_password_change(self, *, require_reset: bool = False) -> None:
-        if require_reset and not self.supports_require_reset:
+        if require_reset and not self.spec.require_reset:
             raise UsageError(f"--require-reset: {self.provider} cannot force a password change at next login",
                              provider=self.provider)
 
     def check_delete(self, *, keep_data: bool = False) -> None:
-        if keep_data and not self.supports_keep_data:
+        if keep_data and not self.spec.keep_data:
             raise UsageError(f"--keep-data: {self.provider} always deletes the mail with the mailbox",
+                             provider=self.provider)
+
+    def check_change(self, change: "MailboxChange") -> None:
+        """UsageError naming the provider for a change it cannot make (pop set)."""
+        if change.quota_mb is not None and not self.spec.takes_quota:
+            raise UsageError(f"--quota: {self.spec.not_taken('quota_mb')}", provider=self.provider)
+        kinds = self.spec.suspend_kinds
+        for kind in change.suspension_kinds():
+            if kind not in kinds:
+                have = (" (it can suspend: " + ", ".join(kinds) + ")") if kinds else ""
+                raise UsageError(f"--{kind}: {self.spec.label} cannot suspend {kind}{have}", provider=self.provider)
+
+    def check_alias_destination(self, destination: str) -> None:
+        """UsageError for a destination this provider cannot forward to (a special target
+        such as :fail: it has no equivalent of)."""
+        if destination.startswith(":") and destination not in self.spec.special_destinations:
+            have = ", ".join(self.spec.special_destinations) or "none"
+            raise UsageError(f"--to {destination}: {self.spec.label} has no such target (it has: {have})",
                              provider=self.provider)
 
     # -- credentials ---------------------------------------------------------------------
@@ -169,3 +194,27 @@ class Backend:
 
     def change_account_password(self, user: str, password: str, *, update_db: bool = True) -> "AccountPasswordChange":
         raise self._unsupported("account passwd")
+
+    # -- the rest of a mailbox's life -------------------------------------------------------
+    def get_mailbox(self, address: "Address") -> "Mailbox":
+        """One mailbox, with its aliases where the panel links them; NotFound if missing.
+        A provider with a per-mailbox call uses it rather than listing the domain."""
+        raise self._unsupported("pop show")
+
+    def change_mailbox(self, address: "Address", change: "MailboxChange") -> "Mailbox":
+        """Apply what `change` gives (and nothing else); returns the mailbox as it is now.
+        NotFound if missing."""
+        raise self._unsupported("pop set")
+
+    def list_aliases(self, domain: str) -> "list[Alias]":
+        raise self._unsupported("alias list")
+
+    def add_alias(self, address: "Address", destinations: "list[str]") -> "Alias":
+        """Add destinations to the alias `address` (created if it does not exist), keeping
+        the ones it has; returns the alias as it is now."""
+        raise self._unsupported("alias add")
+
+    def remove_alias(self, address: "Address", destinations: "list[str] | None" = None) -> "Alias | None":
+        """Remove the given destinations (all of them, and so the alias, when None);
+        returns what is left, or None when the alias is gone. NotFound if missing."""
+        raise self._unsupported("alias remove")

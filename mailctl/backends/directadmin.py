@@ -48,7 +48,6 @@ _LOCAL_START_END = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 class Backend(BaseBackend):
     provider: ClassVar[str] = "directadmin"
-    create_options = frozenset({"quota_mb", "send_limit"})
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -69,8 +68,8 @@ class Backend(BaseBackend):
 
     def _check_login(self, secret: str) -> None:
         hint = "check the user name and secret" + (
-            f", and that {self.ctx.profile.user} may log in as {self.ctx.profile.login_as}"
-            if self.ctx.profile.login_as else ""
+            f", and that {self.ctx.profile.user} may log in as {self.ctx.option('login_as')}"
+            if self.ctx.option("login_as") else ""
         ) + f" (a login key must allow {LOGIN_TEST})"
         reply = self._post(LOGIN_TEST, [], auth=(self._login_name(), secret), safe=True)
         try:
@@ -83,7 +82,7 @@ class Backend(BaseBackend):
     # -- input rules -------------------------------------------------------------------------
     def check_new_mailbox(self, new: "NewMailbox") -> None:
         super().check_new_mailbox(new)
-        _check_new_local_part(validation.address(new.address))
+        _check_new_local_part(new.address)
 
     # -- domains and mailboxes ------------------------------------------------------------
     def list_domains(self) -> list[Domain]:
@@ -97,15 +96,15 @@ class Backend(BaseBackend):
 
     def create_mailbox(self, new: "NewMailbox") -> Mailbox:
         self.check_new_mailbox(new)
-        address = validation.address(new.address)
+        address = new.address
         if not new.password:
             raise UsageError("the new mailbox's password is empty")
         fields = [("action", "create"), ("domain", address.domain), ("user", address.local),
                   ("passwd", new.password), ("passwd2", new.password)]
         if new.quota_mb is not None:
             fields.append(("quota", str(new.quota_mb)))
-        if new.send_limit is not None:
-            fields.append(("limit", str(new.send_limit)))
+        if new.option("send_limit") is not None:
+            fields.append(("limit", str(new.option("send_limit"))))
         self._settle(lambda: self._mailbox_write(fields, address), applied=lambda: self._exists(address),
                      action=f"the creation of {address}")
         if new.quota_mb is not None:
@@ -234,7 +233,7 @@ class Backend(BaseBackend):
             return refusal
         if domain in domains:
             return refusal
-        hint = "" if self.ctx.profile.login_as else (
+        hint = "" if self.ctx.option("login_as") else (
             "; if another account owns it, give the profile --login-as THAT_USER"
         )
         return NotFound(f"domain {domain} is not one of the domains of {self._acting_user()} on this server{hint}",
@@ -291,19 +290,19 @@ class Backend(BaseBackend):
         return parse.Reply.of(response)
 
     def _login_name(self, acting: bool = True) -> str:
-        login_as = self.ctx.profile.login_as
+        login_as = self.ctx.option("login_as")
         return f"{self.ctx.profile.user}|{login_as}" if acting and login_as else self.ctx.profile.user
 
     def _acting_user(self) -> str:
-        return self.ctx.profile.login_as or self.ctx.profile.user
+        return self.ctx.option("login_as") or self.ctx.profile.user
 
     def _auth_hint(self, command: str, *, acting: bool = True) -> str:
         who = self._login_name(acting)
         hint = f"check the secret of {who} (mailctl session login); a login key must allow {command}"
         if command == USER_PASSWD:
             hint += "; only admins and resellers may change an account's password"
-        elif acting and self.ctx.profile.login_as:
-            hint += f"; and {self.ctx.profile.user} must be allowed to log in as {self.ctx.profile.login_as}"
+        elif acting and self.ctx.option("login_as"):
+            hint += f"; and {self.ctx.profile.user} must be allowed to log in as {self.ctx.option('login_as')}"
         return hint
 
 

@@ -10,8 +10,7 @@ state (domain.list, mail.get, mail.list), never from a message's wording."""
 from __future__ import annotations
 
 import threading
-import unicodedata
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from mailctl.backends import base
@@ -27,7 +26,6 @@ LABEL = "mailbox.org"
 ACCESS_DENIED = 2
 SESSION_INVALID = 253
 
-PLANS = ("light", "standard", "premium")
 DEFAULT_PLAN = "standard"
 # mail.list pages: large enough to need few calls, small enough for the server to answer fast.
 PAGE_SIZE = 100
@@ -35,7 +33,6 @@ PAGE_SIZE = 100
 MAX_PAGES = 100_000
 # Entries of this type only forward mail: they have no inbox, so they are not mailboxes.
 FORWARD_ONLY = "forward"
-MAX_NAME_LENGTH = 128
 
 
 def endpoint_path(base_url: str) -> str:
@@ -57,8 +54,6 @@ class _Denied(AuthError):
 
 class Backend(base.Backend):
     provider = PROVIDER
-    supports_require_reset = True
-    create_options = frozenset({"plan", "first_name", "last_name"})
 
     def __init__(self, ctx: base.BackendContext):
         super().__init__(ctx)
@@ -195,23 +190,6 @@ class Backend(base.Backend):
             provider=PROVIDER, details=fault.server_messages(),
         )
 
-    # -- input rules ---------------------------------------------------------------------
-    def option_not_taken(self, name: str) -> str:
-        if name == "quota_mb":
-            return "mailbox.org has no quota per mailbox, the plan decides it (--plan light|standard|premium)"
-        if name == "send_limit":
-            return "mailbox.org has no send limit per mailbox"
-        return super().option_not_taken(name)
-
-    def check_create_options(self, options: Mapping[str, Any]) -> None:
-        super().check_create_options(options)
-        plan = options.get("plan")
-        if plan is not None and plan not in PLANS:
-            raise base.RefusedOption(PROVIDER, "plan", f"must be one of {', '.join(PLANS)}", value=plan)
-        for name in ("first_name", "last_name"):
-            if options.get(name) is not None:
-                _check_name(name, options[name])
-
     # -- domains -------------------------------------------------------------------------
     def list_domains(self) -> list[Domain]:
         result = self._call("domain.list", {"account": self.account}, safe=True)
@@ -286,7 +264,7 @@ class Backend(base.Backend):
 
     def create_mailbox(self, new: NewMailbox) -> Mailbox:
         self.check_new_mailbox(new)
-        address = _address(new.address)
+        address = new.address
         params = self._add_params(new, address)
         seen: list[Mailbox | None] = []
 
@@ -309,9 +287,9 @@ class Backend(base.Backend):
         return {
             "mail": str(address),
             "password": new.password,
-            "plan": new.plan or DEFAULT_PLAN,
-            "first_name": new.first_name.strip() if new.first_name is not None else address.local,
-            "last_name": new.last_name.strip() if new.last_name is not None else address.domain,
+            "plan": new.option("plan") or DEFAULT_PLAN,
+            "first_name": (new.option("first_name") or address.local).strip(),
+            "last_name": (new.option("last_name") or address.domain).strip(),
             "inboxsave": True,
             "forwards": [],
         }
@@ -398,19 +376,3 @@ def _expect_true(result: Any, method: str) -> bool:
     if result is not True:
         raise _bad(method, f"{str(result)[:80]!r} instead of true")
     return True
-
-
-def _address(text: str) -> Address:
-    local, _, domain = text.rpartition("@")
-    return Address(local, domain)
-
-
-def _check_name(option: str, value: str) -> None:
-    """A first or last name as mail.add takes it (surrounding spaces are dropped)."""
-    name = value.strip()
-    if not name:
-        raise base.RefusedOption(PROVIDER, option, "the name is empty")
-    if len(name) > MAX_NAME_LENGTH:
-        raise base.RefusedOption(PROVIDER, option, f"the name is longer than {MAX_NAME_LENGTH} characters")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise base.RefusedOption(PROVIDER, option, "the name contains control characters")

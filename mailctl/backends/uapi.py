@@ -218,14 +218,11 @@ class MailboxRules(base.Backend):
     """What cPanel's Email module accepts, whether UAPI runs directly (cpanel) or
     through WHM's uapi_cpanel (whm): both backends derive from this."""
 
-    supports_keep_data = True
-    create_options = frozenset({"quota_mb"})
-
     def check_new_mailbox(self, new: "NewMailbox") -> None:
         super().check_new_mailbox(new)
-        local = validation.address(new.address).local
+        local = new.address.local
         if local in RESERVED_LOCAL_PARTS:
-            raise UsageError(f"invalid address {new.address!r}: cPanel reserves the name {local!r}",
+            raise UsageError(f"invalid address {str(new.address)!r}: cPanel reserves the name {local!r}",
                              provider=self.provider)
 
     # -- credentials: one cheap read, so a wrong token is one failure on the server's
@@ -296,30 +293,30 @@ class EmailAccount:
     # -- writes --------------------------------------------------------------------------
     def create(self, new: "NewMailbox") -> Mailbox:
         """Create `new`; the backend has checked it against MailboxRules."""
-        local, _, domain = new.address.rpartition("@")
-        params = {"email": local, "domain": domain, "password": new.password}
+        address = str(new.address)
+        params = {"email": new.address.local, "domain": new.address.domain, "password": new.password}
         if new.quota_mb is not None:
             params["quota"] = str(new.quota_mb) if new.quota_mb else "unlimited"
         found: list[Mailbox] = []  # filled by the state check after a lost answer
 
         def visible() -> bool:
-            mailbox = self.find(new.address)
+            mailbox = self.find(address)
             if mailbox is not None:
                 found.append(mailbox)
             return mailbox is not None
 
         try:
             settle_write(
-                lambda: self.call("add_pop", params, safe=False, action=f"creating {new.address}"),
-                applied=visible, action=f"creating {new.address}", provider=self.provider, notice=self.http.ctx.notice,
+                lambda: self.call("add_pop", params, safe=False, action=f"creating {address}"),
+                applied=visible, action=f"creating {address}", provider=self.provider, notice=self.http.ctx.notice,
             )
         except ProviderRefused as refusal:
-            self._explain(refusal, domain)
+            self._explain(refusal, new.address.domain)
         if found:
             return found[0]
         if new.quota_mb is not None:
-            return Mailbox(new.address, quota_mb=new.quota_mb or None, usage_bytes=0, suspended=False)
-        return self._read_back(new.address)
+            return Mailbox(address, quota_mb=new.quota_mb or None, usage_bytes=0, suspended=False)
+        return self._read_back(address)
 
     def _read_back(self, address: str) -> Mailbox:
         """The new mailbox as the server stored it (its default quota is the server's)."""

@@ -94,7 +94,7 @@ class Backend(MailboxRules):
 
     # -- account passwd ------------------------------------------------------------------
     def change_account_password(self, user: str, password: str, *, update_db: bool = True) -> AccountPasswordChange:
-        legacy = self.ctx.profile.legacy_api
+        legacy = bool(self.ctx.option("legacy_api"))
         fields = {"user": user, "db_pass_update": "1" if update_db else "0"}
         if legacy:
             fields["pass"] = password
@@ -134,8 +134,8 @@ class Backend(MailboxRules):
     # -- mailboxes through uapi_cpanel ---------------------------------------------------
     def _account(self, domain: str | None) -> str:
         """The cPanel account a mailbox command acts on: the chosen one, else the domain's owner."""
-        if self.ctx.cpanel_user is not None:
-            return validation.account_user(self.ctx.cpanel_user)
+        if self.ctx.option("cpanel_user") is not None:
+            return validation.account_user(self.ctx.option("cpanel_user"))
         if domain is None:
             raise UsageError("WHM: say which cPanel account with --cpanel-user USER "
                              "(or give the profile a default with profile add ... --cpanel-user USER)")
@@ -174,7 +174,7 @@ class Backend(MailboxRules):
 
     def create_mailbox(self, new: "NewMailbox") -> "Mailbox":
         self.check_new_mailbox(new)  # before the owner lookup, so a bad name sends nothing
-        return self._email(new.address.rpartition("@")[2]).create(new)
+        return self._email(new.address.domain).create(new)
 
     def delete_mailbox(self, address: "Address", *, keep_data: bool = False) -> None:
         self.check_delete(keep_data=keep_data)

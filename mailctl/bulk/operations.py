@@ -3,22 +3,23 @@ makes, with the command-line options as defaults for what a row leaves out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from mailctl.bulk.rows import Row
 
 if TYPE_CHECKING:
     from mailctl.backends.base import Backend
+    from mailctl.models import NewMailbox
+    from mailctl.validation import Address
 
 
 @dataclass(frozen=True)
 class Operation:
-    command: str  # as the user types it, e.g. "pop create"
+    command: str  # as the user types it, e.g. "pop create" (a providers.base.OPERATIONS key)
     kind: str  # rows.COMMANDS: which columns the input file has
     verb: str  # what a dry run says it would do
     done: str  # the outcome of a row that worked
-    method: str  # the Backend method it calls (for Backend.require)
     apply: "Callable[[Backend, Row, str | None], None]"  # (backend, row, password)
     describe: Callable[[Row, str], str]  # (row, where its password comes from) -> details
     # What a destructive run makes the user confirm once: (count, which mailboxes) -> question.
@@ -27,44 +28,38 @@ class Operation:
 
 @dataclass(frozen=True)
 class CreateDefaults:
-    quota_mb: int | None = None
-    send_limit: int | None = None
-    plan: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
+    """The command line's values for what a row leaves out."""
 
-    def merged(self, row: Row) -> dict:
-        return {
-            "quota_mb": row.quota_mb if row.quota_mb is not None else self.quota_mb,
-            "send_limit": row.send_limit if row.send_limit is not None else self.send_limit,
-            "plan": row.plan or self.plan,
-            "first_name": row.first_name or self.first_name,
-            "last_name": row.last_name or self.last_name,
-        }
+    quota_mb: int | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)  # the provider's create options
+
+    def new_mailbox(self, address: "Address", password: str = "") -> "NewMailbox":
+        from mailctl.models import NewMailbox
+
+        return NewMailbox(address, password, self.quota_mb, dict(self.options))
+
+    def for_row(self, row: Row, password: str = "") -> "NewMailbox":
+        from mailctl.models import NewMailbox
+
+        options = {**self.options, **{k: v for k, v in row.options.items() if v is not None}}
+        return NewMailbox(row.address, password, row.quota_mb if row.quota_mb is not None else self.quota_mb,
+                          options)
 
 
 def create(defaults: CreateDefaults) -> Operation:
     def apply(backend: "Backend", row: Row, password: str | None) -> None:
-        from mailctl.models import NewMailbox
-
-        backend.create_mailbox(NewMailbox(str(row.address), password or "", **defaults.merged(row)))
+        backend.create_mailbox(defaults.for_row(row, password or ""))
 
     def describe(row: Row, password_source: str) -> str:
-        values = defaults.merged(row)
+        new = defaults.for_row(row)
         parts = []
-        if values["quota_mb"] is not None:
-            parts.append("quota unlimited" if values["quota_mb"] == 0 else f"quota {values['quota_mb']} MB")
-        if values["send_limit"] is not None:
-            parts.append(f"send limit {values['send_limit']}/day")
-        if values["plan"]:
-            parts.append(f"plan {values['plan']}")
-        names = " ".join(n for n in (values["first_name"], values["last_name"]) if n)
-        if names:
-            parts.append(f"name {names}")
+        if new.quota_mb is not None:
+            parts.append("quota unlimited" if new.quota_mb == 0 else f"quota {new.quota_mb} MB")
+        parts += [f"{name.replace('_', ' ')} {value}" for name, value in new.options.items()]
         parts.append(f"password {password_source}")
         return ", ".join(parts)
 
-    return Operation("pop create", "create", "create", "created", "create_mailbox", apply, describe)
+    return Operation("pop create", "create", "create", "created", apply, describe)
 
 
 def passwd(*, require_reset: bool) -> Operation:
@@ -74,7 +69,7 @@ def passwd(*, require_reset: bool) -> Operation:
     def describe(row: Row, password_source: str) -> str:
         return f"password {password_source}" + (", reset required at next login" if require_reset else "")
 
-    return Operation("passwd", "passwd", "change password", "changed", "change_password", apply, describe)
+    return Operation("passwd", "passwd", "change password", "changed", apply, describe)
 
 
 def delete(*, keep_data: bool) -> Operation:
@@ -89,4 +84,4 @@ def delete(*, keep_data: bool) -> Operation:
         consequence = f"keeping {their} mail files on disk" if keep_data else f"and ALL MAIL in {them}"
         return f"Delete {count} {noun} {which} {consequence}?"
 
-    return Operation("pop delete", "delete", "delete", "deleted", "delete_mailbox", apply, describe, question)
+    return Operation("pop delete", "delete", "delete", "deleted", apply, describe, question)

@@ -18,19 +18,26 @@ import io
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
-from mailctl import validation
+from mailctl import providers, validation
 from mailctl.backends.base import RefusedOption
 from mailctl.errors import UsageError
 from mailctl.validation import Address
 
+if TYPE_CHECKING:
+    from mailctl.providers.base import ProviderSpec
+
 COMMANDS = ("create", "passwd", "delete")
 
-_ALL_CREATE_FIELDS = ("quota", "quota_mb", "send_limit", "plan", "first_name", "last_name")
 # Fields of mailctl's own `pop list --json` records that say nothing about what to do.
-_INFORMATIONAL = ("domain", "usage_bytes", "suspended")
-KNOWN_FIELDS = ("address", "password") + _ALL_CREATE_FIELDS + _INFORMATIONAL
+_INFORMATIONAL = ("domain", "usage_bytes", "suspended", "restrictions")
+
+
+def known_fields() -> tuple[str, ...]:
+    """The columns a file may have: every provider's create options are known, so that a
+    column for another provider is refused by name ("cpanel takes no send limit")."""
+    return ("address", "password", "quota", "quota_mb", *providers.create_options(), *_INFORMATIONAL)
 
 
 @dataclass(frozen=True)
@@ -41,10 +48,8 @@ class Row:
     address: Address
     password: str | None = field(default=None, repr=False)  # from the file; never shown
     quota_mb: int | None = None  # None: the provider's default; 0: unlimited
-    send_limit: int | None = None
-    plan: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
+    # Create options (any provider's, by name), as read; the provider's check decides.
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,8 @@ class Spec:
     """What the rows of one run must look like."""
 
     command: str  # one of COMMANDS
+    provider: "ProviderSpec"
     generate: bool = False  # passwords will be generated: the file must not carry any
-    # Whether the provider keeps a quota per mailbox (decides what quota_mb null means).
-    takes_quota: bool = True
     # The provider's rules for one row that passed the generic checks: a UsageError
     # (RefusedOption naming the column) when it would refuse the row.
     check: Callable[[Row], None] | None = None
@@ -144,9 +148,10 @@ def _json_lines(text: str, bad: _BadRows) -> Iterator[tuple[int, dict[str, Any]]
             bad.add(number, "not a JSON object")
             continue
         fields = {_field_name(k): v for k, v in value.items()}
-        unknown = [k for k in value if _field_name(k) not in KNOWN_FIELDS]
+        known = known_fields()
+        unknown = [k for k in value if _field_name(k) not in known]
         if unknown:
-            bad.add(number, f"unknown field {unknown[0]!r} (known: {', '.join(KNOWN_FIELDS)})")
+            bad.add(number, f"unknown field {unknown[0]!r} (known: {', '.join(known)})")
             continue
         yield number, fields
 
@@ -183,9 +188,10 @@ def _delimiter(text: str) -> str:
 
 
 def _good_header(header: list[str], cells: list[str], line: int, bad: _BadRows) -> bool:
-    unknown = [cell for cell, name in zip(cells, header) if name not in KNOWN_FIELDS]
+    known = known_fields()
+    unknown = [cell for cell, name in zip(cells, header) if name not in known]
     if unknown:
-        bad.add(line, f"unknown column {unknown[0].strip()!r} in the header (known: {', '.join(KNOWN_FIELDS)})")
+        bad.add(line, f"unknown column {unknown[0].strip()!r} in the header (known: {', '.join(known)})")
         return False
     if "address" not in header:
         bad.add(line, "the header row has no 'address' column (the first row must name the columns)")
@@ -213,7 +219,7 @@ def _row(line: int, values: dict[str, Any], spec: Spec, bad: _BadRows) -> Row | 
     password = _password(values, spec, line, bad)
     extra: dict[str, Any] = {}
     if spec.command == "create":
-        extra = _create_fields(values, spec.takes_quota, line, bad)
+        extra = _create_fields(values, spec.provider, line, bad)
     if len(bad.problems) != problems_before or address is None:
         return None
     return Row(line, address, password, **extra)
@@ -256,23 +262,31 @@ def _password(values: dict[str, Any], spec: Spec, line: int, bad: _BadRows) -> s
     return value
 
 
-def _create_fields(values: dict[str, Any], takes_quota: bool, line: int, bad: _BadRows) -> dict[str, Any]:
-    """The create fields a row gives, read as values; whether the provider takes them is
-    its own check's business (Spec.check)."""
+def _create_fields(values: dict[str, Any], provider: "ProviderSpec", line: int, bad: _BadRows) -> dict[str, Any]:
+    """The create fields a row gives, read as values; an option the provider does not
+    take is its own check's business (Spec.check), a value it refuses is said here."""
     if "quota" in values and "quota_mb" in values:
         bad.add(line, "give the quota as 'quota' or as 'quota_mb', not both")
     fields: dict[str, Any] = {}
     # A listing's quota_mb null says "unlimited" to a provider with quotas, and nothing
     # at all to one without (a mailbox.org listing has null on every row).
-    if takes_quota or _present(values.get("quota")) or _present(values.get("quota_mb")):
+    if provider.takes_quota or _present(values.get("quota")) or _present(values.get("quota_mb")):
         fields["quota_mb"] = _quota(values, line, bad)
-    if _present(values.get("send_limit")):
-        fields["send_limit"] = _count(values["send_limit"], "send_limit", line, bad)
-    if _present(values.get("plan")):
-        fields["plan"] = _text(values["plan"], "plan", line, bad, lower=True)
-    for name in ("first_name", "last_name"):
-        if _present(values.get(name)):
-            fields[name] = _text(values[name], name, line, bad)
+    options: dict[str, Any] = {}
+    for name, (option, _) in providers.create_options().items():
+        if not _present(values.get(name)):
+            continue
+        value = _count(values[name], name, line, bad) if option.kind == "int" else _text(values[name], name, line, bad)
+        own = provider.create_option(name)
+        if value is not None and own is not None:
+            try:
+                value = own.value(value)
+            except UsageError as exc:
+                shown = f" {value!r}" if own.echo_value else ""
+                bad.add(line, f"{own.column}{shown}: {exc.message}")
+                continue
+        options[name] = value
+    fields["options"] = options
     return fields
 
 
@@ -307,9 +321,8 @@ def _count(value: Any, name: str, line: int, bad: _BadRows) -> int | None:
     return int(text)
 
 
-def _text(value: Any, name: str, line: int, bad: _BadRows, *, lower: bool = False) -> str | None:
+def _text(value: Any, name: str, line: int, bad: _BadRows) -> str | None:
     if not isinstance(value, str):
         bad.add(line, f"{name} must be text")
         return None
-    text = value.strip()
-    return text.lower() if lower else text
+    return value.strip()

@@ -31,7 +31,7 @@ def passwd(
     user = validation.account_user(user)
     source = PasswordSource(stdin=password_stdin, file=password_file, generate=generate)
     backend = runtime.backend()
-    backend.require("change_account_password", "account passwd")
+    backend.require("account passwd")
     password, generated = source.read(runtime.env, f"New password for account {user}")
     runtime.register_secret(password)
     result = backend.change_account_password(user, password, update_db=not no_db)

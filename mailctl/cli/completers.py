@@ -27,9 +27,9 @@ def profile_names(ctx: click.Context, incomplete: str) -> list[tuple[str, str]]:
 
 
 def providers(incomplete: str) -> list[str]:
-    from mailctl.validation import PROVIDERS
+    from mailctl.providers import NAMES
 
-    return [name for name in PROVIDERS if name.startswith(incomplete)]
+    return [name for name in NAMES if name.startswith(incomplete)]
 
 
 def output_modes(incomplete: str) -> list[str]:

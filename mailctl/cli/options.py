@@ -17,8 +17,23 @@ PasswordFile = Annotated[
 Generate = Annotated[
     bool, typer.Option("--generate", help="Generate a strong random password and print it once.")
 ]
-CpanelUser = Annotated[
-    Optional[str],
-    typer.Option("--cpanel-user", metavar="USER",
-                 help="WHM: the cPanel account to act on (default: the domain's owner)."),
-]
+
+
+def _who(has) -> str:
+    """The providers a capability is for (a predicate on a spec), as help text says it."""
+    from mailctl import providers
+
+    return providers.labels([spec for spec in providers.specs() if has(spec)])
+
+
+def keep_data_help() -> str:
+    return f"{_who(lambda spec: spec.keep_data)}: keep the mail files on disk."
+
+
+def require_reset_help() -> str:
+    return f"{_who(lambda spec: spec.require_reset)}: make the user choose a new password at next login."
+
+
+def self_service_help() -> str:
+    return (f"{_who(lambda spec: spec.supports('passwd --self'))}: change it as the mailbox owner, with the old "
+            "password (no panel login needed).")

@@ -9,9 +9,11 @@ import typer
 
 from mailctl import validation
 from mailctl.cli.bulk_options import DryRun, FromFile, Jobs, ReportFile, ResumeFile, is_bulk, no_password_options
-from mailctl.cli.options import CpanelUser, Generate, PasswordFile, PasswordStdin
+from mailctl.cli import provider_options as provider_opts
+from mailctl.cli.options import Generate, PasswordFile, PasswordStdin, require_reset_help, self_service_help
 
 
+@provider_opts.run_options
 def passwd(
     ctx: typer.Context,
     address: Annotated[
@@ -19,25 +21,24 @@ def passwd(
     ] = None,
     self_service: Annotated[
         bool,
-        typer.Option("--self", help="DirectAdmin: change it as the mailbox owner, with the old password "
-                                    "(no panel login needed)."),
+        typer.Option("--self", help=self_service_help()),
     ] = False,
     old_password_file: Annotated[
         Optional[Path],
         typer.Option("--old-password-file", metavar="PATH", help="With --self: read the old password from PATH."),
     ] = None,
     require_reset: Annotated[
-        bool, typer.Option("--require-reset", help="mailbox.org: make the user choose a new password at next login.")
+        bool, typer.Option("--require-reset", help=require_reset_help())
     ] = False,
     password_stdin: PasswordStdin = False,
     password_file: PasswordFile = None,
     generate: Generate = False,
-    cpanel_user: CpanelUser = None,
     from_file: FromFile = None,
     jobs: Jobs = None,
     dry_run: DryRun = False,
     report: ReportFile = None,
     resume: ResumeFile = None,
+    provider_options: dict = None,
 ) -> None:
     """Change a mailbox password. With --self and --password-stdin, stdin holds two lines:
     the old password, then the new one. With --from-file, change every password in FILE
@@ -48,12 +49,12 @@ def passwd(
 
     runtime = ctx.obj
     if is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
-        from mailctl.bulk.command import BulkOptions, passwd_from_file
+        from mailctl.cli.bulk_run import BulkOptions, passwd_from_file
 
         if self_service or old_password_file is not None:
             raise UsageError("--self changes one mailbox with its old password; it does not go with --from-file")
         no_password_options(password_stdin, password_file)
-        passwd_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, cpanel_user),
+        passwd_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, provider_options),
                          require_reset=require_reset)
         return
     target = validation.address(address)
@@ -62,9 +63,8 @@ def passwd(
     if self_service and require_reset:
         raise UsageError("--require-reset cannot be combined with --self")
     source = PasswordSource(stdin=password_stdin, file=password_file, generate=generate)
-    backend = runtime.backend(cpanel_user=cpanel_user)
-    method = "change_password_self" if self_service else "change_password"
-    backend.require(method, "passwd --self" if self_service else "passwd")
+    backend = runtime.backend(overrides=provider_options)
+    backend.require("passwd --self" if self_service else "passwd")
     backend.check_password_change(require_reset=require_reset)  # before any password is typed
 
     old_password = None

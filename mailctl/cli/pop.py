@@ -10,55 +10,58 @@ from mailctl import validation
 from mailctl.cli.bulk_options import (
     AllDomains, DryRun, FromFile, Jobs, ListJobs, ReportFile, ResumeFile, is_bulk, no_password_options,
 )
-from mailctl.cli.options import CpanelUser, Generate, PasswordFile, PasswordStdin
+from mailctl.cli import provider_options as provider_opts
+from mailctl.cli.options import Generate, PasswordFile, PasswordStdin, keep_data_help
 from mailctl.errors import AuthError, MailctlError, PartialFailure, TransportError, UsageError
 
 app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("list")
+@provider_opts.run_options
 def list_(
     ctx: typer.Context,
     domain: Annotated[
         Optional[str], typer.Argument(help="The domain whose mailboxes to list (omit with --all-domains).")
     ] = None,
-    cpanel_user: CpanelUser = None,
     all_domains: AllDomains = False,
     jobs: ListJobs = None,
+    provider_options: dict = None,
 ) -> None:
     """List the mailboxes of a domain, with quota and usage where the panel reports them."""
     from mailctl.output import mailbox_columns
 
     runtime = ctx.obj
     if all_domains or domain is None:
-        _list_all_domains(runtime, domain, all_domains, jobs, cpanel_user)
+        _list_all_domains(runtime, domain, all_domains, jobs, provider_options)
         return
     if jobs is not None:
         raise UsageError("--jobs goes with --all-domains")
     name = validation.domain(domain)
-    backend = runtime.backend(cpanel_user=cpanel_user)
+    backend = runtime.backend(overrides=provider_options)
     mailboxes = backend.list_mailboxes(name)
-    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.provider))
+    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.spec))
 
 
-def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int | None,
-                      cpanel_user: str | None) -> None:
-    from mailctl.bulk.command import DEFAULT_JOBS
-    from mailctl.bulk.listing import list_all
+def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int | None, overrides: dict) -> None:
+    from mailctl.cli.bulk_run import DEFAULT_JOBS
+    from mailctl.cli.listing import list_all
     from mailctl.output import mailbox_columns
 
     if domain is not None:
         raise UsageError("give either DOMAIN or --all-domains, not both")
     if not all_domains:
         raise UsageError("missing DOMAIN (or --all-domains for every domain)")
-    backend = runtime.backend(cpanel_user=cpanel_user)
+    backend = runtime.backend(overrides=overrides)
     mailboxes, failed = list_all(runtime, backend, jobs=jobs or DEFAULT_JOBS)
-    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.provider))
+    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.spec))
     if failed:
         raise PartialFailure(f"{len(failed)} domain(s) could not be listed: {', '.join(failed)}")
 
 
 @app.command("create")
+@provider_opts.create_options
+@provider_opts.run_options
 def create(
     ctx: typer.Context,
     address: Annotated[
@@ -67,58 +70,42 @@ def create(
     quota: Annotated[
         Optional[str], typer.Option("--quota", metavar="MB", help="Quota in MB; 0 or 'unlimited' for none.")
     ] = None,
-    send_limit: Annotated[
-        Optional[int], typer.Option("--send-limit", metavar="N", help="DirectAdmin: messages per day (server default if omitted).")
-    ] = None,
-    plan: Annotated[
-        Optional[str], typer.Option("--plan", metavar="light|standard|premium", help="mailbox.org: the mailbox plan (default: standard).")
-    ] = None,
-    first_name: Annotated[
-        Optional[str], typer.Option("--first-name", help="mailbox.org: owner's first name (default: the local part).")
-    ] = None,
-    last_name: Annotated[
-        Optional[str], typer.Option("--last-name", help="mailbox.org: owner's last name (default: the domain).")
-    ] = None,
     password_stdin: PasswordStdin = False,
     password_file: PasswordFile = None,
     generate: Generate = False,
-    cpanel_user: CpanelUser = None,
     from_file: FromFile = None,
     jobs: Jobs = None,
     dry_run: DryRun = False,
     report: ReportFile = None,
     resume: ResumeFile = None,
+    create_options: dict = None,
+    provider_options: dict = None,
 ) -> None:
     """Create a mailbox. The password is prompted for (twice), read from stdin or a file,
     or generated -- never taken from the command line. With --from-file, create every
-    mailbox listed in FILE (columns: address, password, and quota, send_limit, plan,
-    first_name, last_name as the provider takes them; the options give defaults)."""
+    mailbox listed in FILE (columns: address, password, quota, and the provider's own
+    create options by name, e.g. send_limit; the options give defaults)."""
     from dataclasses import replace
 
+    from mailctl.bulk.operations import CreateDefaults
     from mailctl.credentials import PasswordSource
-    from mailctl.models import NewMailbox
     from mailctl.output import CREATED_COLUMNS
 
     runtime = ctx.obj
+    overrides = provider_options
     bulk = is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume)
     target = None if bulk else validation.address(address)
-    quota_mb = validation.quota_mb(quota)
-    validation.positive_int("--send-limit", send_limit)
+    defaults = CreateDefaults(validation.quota_mb(quota), create_options)
     if bulk:
-        from mailctl.bulk.command import BulkOptions, create_from_file
-        from mailctl.bulk.operations import CreateDefaults
+        from mailctl.cli.bulk_run import BulkOptions, create_from_file
 
         no_password_options(password_stdin, password_file)
-        create_from_file(
-            runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, cpanel_user),
-            CreateDefaults(quota_mb, send_limit, plan, first_name, last_name),
-        )
+        create_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, overrides), defaults)
         return
     source = PasswordSource(stdin=password_stdin, file=password_file, generate=generate)
-    backend = runtime.backend(cpanel_user=cpanel_user)
-    backend.require("create_mailbox", "pop create")
-    new = NewMailbox(str(target), "", quota_mb=quota_mb, send_limit=send_limit, plan=plan,
-                     first_name=first_name, last_name=last_name)
+    backend = runtime.backend(overrides=overrides)
+    backend.require("pop create")
+    new = defaults.new_mailbox(target)
     # Before the password is asked for: a name or option the provider refuses must not
     # cost the user a password typed twice.
     backend.check_new_mailbox(new)
@@ -134,6 +121,7 @@ def create(
 
 
 @app.command("delete")
+@provider_opts.run_options
 def delete(
     ctx: typer.Context,
     addresses: Annotated[
@@ -141,14 +129,14 @@ def delete(
         typer.Argument(help="Mailboxes to delete, local@domain (omit with --from-file).", metavar="ADDRESS..."),
     ] = None,
     keep_data: Annotated[
-        bool, typer.Option("--keep-data", help="cPanel: keep the mail files on disk.")
+        bool, typer.Option("--keep-data", help=keep_data_help())
     ] = False,
-    cpanel_user: CpanelUser = None,
     from_file: FromFile = None,
     jobs: Jobs = None,
     dry_run: DryRun = False,
     report: ReportFile = None,
     resume: ResumeFile = None,
+    provider_options: dict = None,
 ) -> None:
     """Delete mailboxes and the mail in them, after confirmation (--yes to skip it). With
     --from-file, delete every mailbox in FILE's address column (one confirmation)."""
@@ -156,14 +144,14 @@ def delete(
 
     runtime = ctx.obj
     if is_bulk(addresses, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
-        from mailctl.bulk.command import BulkOptions, delete_from_file
+        from mailctl.cli.bulk_run import BulkOptions, delete_from_file
 
-        delete_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, False, cpanel_user),
+        delete_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, False, provider_options),
                          keep_data=keep_data)
         return
     targets = list(dict.fromkeys(validation.address(a) for a in addresses))
-    backend = runtime.backend(cpanel_user=cpanel_user)
-    backend.require("delete_mailbox", "pop delete")
+    backend = runtime.backend(overrides=provider_options)
+    backend.require("pop delete")
     backend.check_delete(keep_data=keep_data)
     runtime.confirm(_delete_question([str(t) for t in targets], keep_data))
 

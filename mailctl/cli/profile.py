@@ -7,40 +7,33 @@ from typing import Annotated, Optional
 
 import typer
 
-from mailctl import validation
-from mailctl.cli import completers
+from mailctl import providers, validation
+from mailctl.cli import completers, provider_options
 from mailctl.errors import UsageError
 
 app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("add")
+@provider_options.profile_options
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Profile name (letters, digits, . _ -).")],
     provider: Annotated[
-        str, typer.Option("--provider", metavar="directadmin|cpanel|whm|mailboxorg", help="The panel or API.",
+        str, typer.Option("--provider", metavar="|".join(providers.NAMES), help="The panel or API.",
                           autocompletion=completers.providers)
     ],
     user: Annotated[str, typer.Option("--user", help="Login name on the panel / API account name.")],
     url: Annotated[
         Optional[str],
-        typer.Option("--url", help="Base URL, e.g. https://panel.example.com:2222 (mailbox.org: optional)."),
+        typer.Option("--url", help="Base URL, e.g. https://panel.example.com:2222 (optional where the provider "
+                                   "has a fixed one)."),
     ] = None,
     ca_bundle: Annotated[
         Optional[Path], typer.Option("--ca-bundle", metavar="PATH", help="CA certificates to trust for this server.")
     ] = None,
     insecure: Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates (warns every run).")] = False,
     allow_http: Annotated[bool, typer.Option("--allow-http", help="Permit plain http:// to a non-loopback host.")] = False,
-    login_as: Annotated[
-        Optional[str], typer.Option("--login-as", metavar="USER", help="DirectAdmin: act as USER (admin|USER login).")
-    ] = None,
-    cpanel_user: Annotated[
-        Optional[str], typer.Option("--cpanel-user", metavar="USER", help="WHM: default cPanel account for mailbox commands.")
-    ] = None,
-    legacy_api: Annotated[
-        bool, typer.Option("--legacy-api", help="WHM: the server only speaks the API 0 form of passwd.")
-    ] = False,
     pin: Annotated[
         bool, typer.Option("--pin", help="Fetch the server's certificate now and accept only that one from then on.")
     ] = False,
@@ -50,27 +43,21 @@ def add(
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing profile of that name.")] = False,
     default: Annotated[bool, typer.Option("--default", help="Make it the default profile.")] = False,
+    provider_options: dict = None,
 ) -> None:
     """Add a profile. The first profile becomes the default."""
     from mailctl.config import Profile
 
     runtime = ctx.obj
     name = validation.profile_name(name)
-    provider = validation.provider(provider)
+    spec = providers.spec(validation.provider(provider))
     user = validation.login_user(user)
     if url is None:
-        if provider != "mailboxorg":
-            raise UsageError(f"--url is required for {provider} profiles")
-        url = "https://api.mailbox.org"
+        if spec.default_url is None:
+            raise UsageError(f"--url is required for {spec.name} profiles (like {spec.url_hint})")
+        url = spec.default_url
     url = validation.url(url, allow_http=allow_http)
-    if login_as is not None:
-        if provider != "directadmin":
-            raise UsageError("--login-as applies to directadmin profiles")
-        validation.account_user(login_as)
-    if (cpanel_user is not None or legacy_api) and provider != "whm":
-        raise UsageError("--cpanel-user and --legacy-api apply to whm profiles")
-    if cpanel_user is not None:
-        validation.account_user(cpanel_user)
+    options = providers.checked_options(spec, provider_options)
     if ca_bundle is not None:
         if insecure:
             raise UsageError("--ca-bundle and --insecure contradict each other")
@@ -80,9 +67,8 @@ def add(
     if pin or pin_sha256:
         pin_sha256 = _pin(runtime, url, pin=pin, given=pin_sha256, insecure=insecure, ca_bundle=ca_bundle)
     profile = Profile(
-        name=name, provider=provider, url=url, user=user, ca_bundle=str(ca_bundle) if ca_bundle else None,
-        insecure=insecure, login_as=login_as, cpanel_user=cpanel_user, legacy_api=legacy_api,
-        pin_sha256=pin_sha256,
+        name=name, provider=spec.name, url=url, user=user, ca_bundle=str(ca_bundle) if ca_bundle else None,
+        insecure=insecure, pin_sha256=pin_sha256, options=options,
     )
     with runtime.editing_config() as config:
         if name in config.names():
@@ -95,7 +81,9 @@ def add(
         is_default = config.default_name == name
     if insecure:
         runtime.out.warn(f"profile {name!r} will not verify TLS certificates")
-    runtime.out.message(f"Added profile {name!r} ({provider}, {url})" + (" as the default" if is_default else ""))
+    if spec.add_warning:
+        runtime.out.warn(spec.add_warning)
+    runtime.out.message(f"Added profile {name!r} ({spec.name}, {url})" + (" as the default" if is_default else ""))
     runtime.out.message(f"Next: mailctl -p {name} session login")
 
 
@@ -136,11 +124,12 @@ def show(
                                                  autocompletion=completers.profile_names)] = None,
 ) -> None:
     """Show one profile's settings."""
-    from mailctl.output import PROFILE_DETAIL_COLUMNS
+    from mailctl.output import profile_detail_columns
 
     runtime = ctx.obj
     profile = runtime.config.get(validation.profile_name(name)) if name else runtime.profile()
-    runtime.out.record(profile.to_json(default=profile.name == runtime.config.default_name), PROFILE_DETAIL_COLUMNS)
+    runtime.out.record(profile.to_json(default=profile.name == runtime.config.default_name),
+                       profile_detail_columns(profile.spec.profile_options))
 
 
 @app.command("remove")

@@ -109,6 +109,7 @@ class Runtime:
             pin_sha256=profile.pin_sha256,
             provider=profile.provider,
             debug=self.env.stderr if self.options.debug else None,
+            secret_fields=profile.spec.secret_fields,
         )
         if self.options.timeout is not None:
             settings.timeout = self.options.timeout
@@ -117,21 +118,24 @@ class Runtime:
         self._transports.append(transport)
         return transport
 
-    def backend(self, profile: "Profile | None" = None, *, cpanel_user: str | None = None) -> "Backend":
-        from mailctl.backends import backend_class
+    def backend(self, profile: "Profile | None" = None, *, overrides: "dict | None" = None) -> "Backend":
+        """The profile's backend. `overrides`: provider options given on this command line
+        for this run (cli.provider_options.run_options), checked against the provider."""
         from mailctl.backends.base import BackendContext
 
         profile = profile or self.profile()
-        if cpanel_user is not None and profile.provider != "whm":
-            raise UsageError(f"--cpanel-user applies to WHM profiles; {profile.name!r} is a {profile.provider} profile")
-        cls = backend_class(profile.provider)
+        spec = profile.spec
+        from mailctl.providers import checked_options
+
+        options = {**profile.options, **checked_options(spec, overrides or {})}
         ctx = BackendContext(
             profile=profile,
             credentials=self.credentials(profile),
             transport_factory=lambda: self.transport(profile),
             notice=self.out.warn,
-            cpanel_user=cpanel_user or profile.cpanel_user,
+            options=options,
         )
+        cls = spec.backend_class()
         from mailctl.audit import AuditedBackend, AuditLog
 
         if self._audit_log is None:

@@ -41,9 +41,9 @@ def test_pop_list_json_gives_quota_usage_and_suspension_in_one_request(cli, da):
     assert result.exit_code == 0, result.stderr
     assert result.json == [
         {"address": "info@example.com", "quota_mb": None, "usage_bytes": round(12.5 * MB), "suspended": False,
-         "plan": None, "domain": "example.com"},
+         "plan": None, "restrictions": None, "domain": "example.com"},
         {"address": "sales@example.com", "quota_mb": 500, "usage_bytes": round(230.25 * MB), "suspended": True,
-         "plan": None, "domain": "example.com"},
+         "plan": None, "restrictions": None, "domain": "example.com"},
     ]
     assert actions(da) == [("/CMD_API_POP", "full_list")]
 
@@ -110,7 +110,7 @@ def test_create_with_quota_and_send_limit(cli, da):
                  "--password-stdin", stdin=STRONG + "\n")
     assert result.exit_code == 0, result.stderr
     assert result.json == {"address": "new.user@example.com", "quota_mb": 250, "usage_bytes": None,
-                           "suspended": None, "plan": None, "domain": "example.com", "created": True}
+                           "suspended": None, "plan": None, "restrictions": None, "domain": "example.com", "created": True}
     box = da.state.directadmin.mailbox("new.user@example.com")
     assert (box.password, box.quota_mb, box.limit) == (STRONG, 250, 50)
     [request] = calls(da)

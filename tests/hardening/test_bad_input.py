@@ -211,6 +211,7 @@ def test_an_unknown_provider_name_is_refused(cli, emu, provider):
 # -- config files ------------------------------------------------------------------------------
 
 GOOD = 'provider = "directadmin"\nurl = "{url}"\nuser = "demo"\n'
+GOOD_WHM = 'provider = "whm"\nurl = "{url}"\nuser = "root"\n'
 BAD_CONFIGS = [
     pytest.param("this is = = not toml", "invalid TOML", id="not-toml"),
     pytest.param(b"\xff\xfe\x00[profiles", "not UTF-8", id="not-utf-8"),
@@ -227,14 +228,14 @@ BAD_CONFIGS = [
     pytest.param('[profiles.x]\nprovider = "directadmin"\nurl = "not a url"\nuser = "demo"', "URL", id="url-garbage"),
     pytest.param('[profiles.x]\nprovider = "directadmin"\nurl = "{url}"\nuser = "de mo"', "user", id="user-space"),
     pytest.param("[profiles.x]\n" + GOOD + 'insecure = "no"', "insecure", id="insecure-as-text"),
-    pytest.param("[profiles.x]\n" + GOOD + "legacy_api = 1", "legacy_api", id="legacy-api-as-number"),
+    pytest.param("[profiles.x]\n" + GOOD_WHM + "legacy_api = 1", "legacy_api", id="legacy-api-as-number"),
     pytest.param("[profiles.x]\n" + GOOD + "ca_bundle = 5", "ca_bundle", id="ca-bundle-not-text"),
     pytest.param("[profiles.x]\n" + GOOD + 'ca_bundle = "missing.pem"', "CA bundle", id="ca-bundle-missing"),
     pytest.param("[profiles.x]\n" + GOOD + 'pin_sha256 = "zz"', "pin_sha256", id="pin-junk"),
     pytest.param("[profiles.x]\n" + GOOD + "pin_sha256 = 5", "pin_sha256", id="pin-not-text"),
     pytest.param("[profiles.x]\n" + GOOD + 'login_as = ["demo"]', "login_as", id="login-as-list"),
     pytest.param("[profiles.x]\n" + GOOD + 'login_as = "a b"', "a b", id="login-as-space"),
-    pytest.param("[profiles.x]\n" + GOOD + "cpanel_user = 7", "cpanel_user", id="cpanel-user-number"),
+    pytest.param("[profiles.x]\n" + GOOD_WHM + "cpanel_user = 7", "cpanel_user", id="cpanel-user-number"),
     pytest.param("[profiles.x]\n" + GOOD + 'secret_store = "cloud"', "secret_store", id="secret-store-unknown"),
 ]
 

@@ -27,7 +27,8 @@ from mailctl import validation
 from mailctl.backends import backend_class, mailboxorg, uapi
 from mailctl.backends.base import BackendContext
 from mailctl.backends.jsonrpc import JsonRpcClient, RpcFault
-from mailctl.bulk.rows import KNOWN_FIELDS, Spec, parse
+from mailctl import providers
+from mailctl.bulk.rows import Spec, known_fields, parse
 from mailctl.config import Config, Profile
 from mailctl.credentials import Credentials
 from mailctl.errors import MailctlError, TransportError
@@ -159,7 +160,7 @@ def backend(provider: str, canned: list[requests.Response], cpanel_user: str | N
     # A keyring per example: a session stored by one must not steer the next.
     keyring.set_keyring(MemoryKeyring())
     ctx = BackendContext(profile, Credentials(profile, {"MAILCTL_SECRET": "Pr0file-secret"}, Path(tempfile.gettempdir())),
-                         lambda: transport, cpanel_user=cpanel_user)
+                         lambda: transport, options={"cpanel_user": cpanel_user} if cpanel_user else {})
     return backend_class(provider)(ctx)
 
 
@@ -170,15 +171,13 @@ OPERATIONS = {
     "logout": lambda b: b.logout(),
     "domain list": lambda b: b.list_domains(),
     "pop list": lambda b: b.list_mailboxes("example.com"),
-    "pop create": lambda b: b.create_mailbox(NewMailbox("new@example.com", "N3w-pass-word")),
+    "pop create": lambda b: b.create_mailbox(NewMailbox(Address("new", "example.com"), "N3w-pass-word")),
     "pop delete": lambda b: b.delete_mailbox(INFO),
     "passwd": lambda b: b.change_password(INFO, "N3w-pass-word"),
+    "passwd --self": lambda b: b.change_password_self(INFO, "0ld-pass-word", "N3w-pass-word"),
+    "account passwd": lambda b: b.change_account_password("demo", "N3w-pass-word"),
 }
-EXTRA_OPERATIONS = {
-    "directadmin": {"passwd --self": lambda b: b.change_password_self(INFO, "0ld-pass-word", "N3w-pass-word"),
-                    "account passwd": lambda b: b.change_account_password("demo", "N3w-pass-word")},
-    "whm": {"account passwd": lambda b: b.change_account_password("demo", "N3w-pass-word")},
-}
+ALWAYS = ("login", "status", "logout")
 
 
 def must_only_raise_mailctl_errors(call) -> None:
@@ -188,9 +187,10 @@ def must_only_raise_mailctl_errors(call) -> None:
         pass
 
 
-@pytest.mark.parametrize("provider", ["cpanel", "whm", "mailboxorg", "directadmin"])
+@pytest.mark.parametrize("provider", providers.NAMES)
 def test_a_backend_answers_any_server_with_a_result_or_its_own_error(provider):
-    operations = {**OPERATIONS, **EXTRA_OPERATIONS.get(provider, {})}
+    spec = providers.spec(provider)
+    operations = {name: call for name, call in OPERATIONS.items() if name in ALWAYS or spec.supports(name)}
 
     @FUZZ
     @given(canned=answers(provider), operation=st.sampled_from(sorted(operations)),
@@ -310,6 +310,7 @@ def test_mailboxorg_result_shapes(result, keep_forward):
 
 # -- bulk input files ------------------------------------------------------------------------
 
+KNOWN_FIELDS = known_fields()
 CELL = st.sampled_from(list(KNOWN_FIELDS) + ["a@example.com", "Str0ng-pass", "5", "unlimited", "²", "standard",
                                              '"', '""', " ", "x", "Address", " quota-mb "]) | st.text(max_size=12)
 CSV = st.tuples(st.sampled_from([",", ";", "\t"]), st.lists(st.lists(CELL, max_size=5), max_size=6)).map(
@@ -318,8 +319,8 @@ JSON_LINE = st.dictionaries(st.sampled_from(list(KNOWN_FIELDS) + ["x", "Address"
                             SCALARS | st.sampled_from(["a@example.com", "b@example.com", "Str0ng-pass", "5"]) | JSON,
                             max_size=5).map(json.dumps)
 JSON_LINES = st.lists(JSON_LINE | st.text(max_size=20), max_size=5).map("\n".join)
-SPECS = st.builds(Spec, st.sampled_from(["create", "passwd", "delete"]), generate=st.booleans(),
-                  takes_quota=st.booleans())
+SPECS = st.builds(Spec, st.sampled_from(["create", "passwd", "delete"]), st.sampled_from(providers.specs()),
+                  generate=st.booleans())
 
 
 @FUZZ
@@ -377,10 +378,14 @@ def test_config_files(tmp_path_factory, content):
         return
     for profile in profiles:
         # What a profile that loads holds is what the commands can use, unchecked.
-        assert profile.provider in validation.PROVIDERS
+        assert profile.provider in providers.NAMES
         assert profile.url.startswith(("https://", "http://")) and validation.url(profile.url, allow_http=True)
         assert isinstance(profile.user, str) and profile.user
-        assert isinstance(profile.insecure, bool) and isinstance(profile.legacy_api, bool)
+        assert isinstance(profile.insecure, bool)
         assert profile.secret_store in (None, "plaintext")
-        for key in ("ca_bundle", "pin_sha256", "login_as", "cpanel_user"):
+        for key in ("ca_bundle", "pin_sha256"):
             assert getattr(profile, key) is None or isinstance(getattr(profile, key), str)
+        # The provider's own options: only the ones its spec declares, of their kind.
+        declared = {option.name: option for option in profile.spec.profile_options}
+        for name, value in profile.options.items():
+            assert isinstance(value, bool if declared[name].kind == "flag" else str)

@@ -31,20 +31,21 @@ def test_pop_list_reports_plan_and_state_of_each_mailbox(cli, mbo, logged_in):
     assert result.exit_code == 0, result.stderr
     assert result.json == [
         {"address": "info@example.com", "quota_mb": None, "usage_bytes": None, "suspended": False,
-         "plan": "standard", "domain": "example.com"},
+         "plan": "standard", "restrictions": None, "domain": "example.com"},
         {"address": "sales@example.com", "quota_mb": None, "usage_bytes": None, "suspended": True,
-         "plan": "premium", "domain": "example.com"},
+         "plan": "premium", "restrictions": None, "domain": "example.com"},
     ]
 
 
 def test_pop_list_in_a_pipe_shows_the_plan_and_no_quota(cli, logged_in):
-    # The plan decides the quota on mailbox.org: a quota column would claim "unlimited".
+    # The plan decides the quota on mailbox.org: its quota is unknown ("-"), never
+    # "unlimited"; the columns are every provider's, in the same order, then the plan.
     result = cli("pop", "list", "example.com")
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "info@example.com\tstandard\t-\tno",
-        "sales@example.com\tpremium\t-\tno",
+        "info@example.com\t-\t-\tno\tstandard",
+        "sales@example.com\t-\t-\tno\tpremium",
     ]
 
 

@@ -1,5 +1,5 @@
 """A bulk run from start to end, as `pop create|delete` and `passwd` run it with
---from-file: read and validate every row, skip what a resumed report marks done, show
+--from-file (the engine is mailctl.bulk; this is the command's side of it): read and validate every row, skip what a resumed report marks done, show
 the plan (--dry-run) or confirm, run the rows concurrently, report, summarise, exit."""
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ class BulkOptions:
     report: Path | None = None
     resume: Path | None = None
     generate: bool = False
-    cpanel_user: str | None = None
+    # Provider options given on the command line for this run (provider_options.run_options).
+    overrides: dict | None = None
 
 
 def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
@@ -52,11 +53,11 @@ def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
         from mailctl.bulk.report import refuse_to_overwrite
 
         refuse_to_overwrite(report_path)  # before a confirmation is asked for nothing
-    backend = runtime.backend(cpanel_user=options.cpanel_user)
-    backend.require(operation.method, operation.command)
+    backend = runtime.backend(overrides=options.overrides)
+    backend.require(operation.command)
     check_options(backend)
     text, source = _read_input(options.file, runtime)
-    spec = Spec(operation.kind, generate=options.generate, takes_quota="quota_mb" in backend.create_options,
+    spec = Spec(operation.kind, backend.spec, generate=options.generate,
                 check=None if check_row is None else lambda row: check_row(backend, row))
     rows = parse(text, spec, source)
     done_before = _done_before(runtime, options.resume, operation.command)
@@ -270,18 +271,16 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
 
 def create_from_file(runtime: "Runtime", options: BulkOptions, defaults: "CreateDefaults") -> None:
     """`pop create --from-file`: the command-line values are defaults for what a row leaves out."""
-    from dataclasses import asdict
-
+    from mailctl.backends.base import checked_create_options
     from mailctl.bulk import operations
-    from mailctl.models import NewMailbox
 
     def check_options(backend: "Backend") -> None:
         # Once, naming the option: a default the provider refuses is not every row's fault.
-        backend.check_create_options(asdict(defaults))
+        checked_create_options(backend.spec, defaults.quota_mb, defaults.options)
 
     def check_row(backend: "Backend", row: Row) -> None:
         # The password is not part of the check (it may not exist yet: --generate).
-        backend.check_new_mailbox(NewMailbox(str(row.address), "", **defaults.merged(row)))
+        backend.check_new_mailbox(defaults.for_row(row))
 
     execute(runtime, operations.create(defaults), options, check_options, check_row)
 
