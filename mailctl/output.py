@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 
 from mailctl.environment import Environment
@@ -158,32 +160,92 @@ _encode_string = json.encoder.encode_basestring  # the C version, without ensure
 
 def _json_text(value: Any, level: int = 0) -> str:
     """json.dumps(value, indent=2, ensure_ascii=False), without its pure-Python encoder."""
-    if isinstance(value, str):
-        return _encode_string(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if type(value) is int:
-        return int.__repr__(value)
-    if type(value) is dict:
-        if not value:
-            return "{}"
-        inner = "\n" + "  " * (level + 1)
-        parts = []
-        for key, item in value.items():
-            if type(key) is not str:
-                return _json_fallback(value, level)
-            parts.append(_encode_string(key) + ": " + _json_text(item, level + 1))
-        return "{" + inner + ("," + inner).join(parts) + "\n" + "  " * level + "}"
-    if type(value) in (list, tuple):
-        if not value:
-            return "[]"
-        inner = "\n" + "  " * (level + 1)
-        return "[" + inner + ("," + inner).join(_json_text(item, level + 1) for item in value) + "\n" + "  " * level + "]"
+    scalar = _JSON_SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    try:
+        if type(value) is dict:
+            if not value:
+                return "{}"
+            # The rows of a list share their keys: one template per key set and depth,
+            # filled with the values' encodings (a nested value takes the long way).
+            template = _JSON_TEMPLATES.get((tuple(value), level))
+            if template is None and len(_JSON_TEMPLATES) < 64 and all(type(key) is str for key in value):
+                template = _json_template(tuple(value), level)
+            if template is not None:
+                try:
+                    return template % tuple([_JSON_SCALARS[type(item)](item) for item in value.values()])
+                except KeyError:
+                    pass
+            inner = _INDENTS[level + 1] if level + 1 < len(_INDENTS) else "\n" + "  " * (level + 1)
+            parts = []
+            append = parts.append
+            for key, item in value.items():
+                scalar = _JSON_SCALARS.get(type(item))
+                # encode_basestring refuses a key that is not a string: the fallback below
+                # converts such keys the way json does.
+                append(_encode_string(key) + ": " + (scalar(item) if scalar is not None else _json_text(item, level + 1)))
+            return "{" + inner + ("," + inner).join(parts) + inner[:-2] + "}"
+        if type(value) in (list, tuple):
+            if not value:
+                return "[]"
+            inner = _INDENTS[level + 1] if level + 1 < len(_INDENTS) else "\n" + "  " * (level + 1)
+            return "[" + inner + ("," + inner).join([_json_text(item, level + 1) for item in value]) + inner[:-2] + "]"
+    except TypeError:
+        pass
     return _json_fallback(value, level)
+
+
+_JSON_TEMPLATES: dict = {}
+
+
+def _json_template(keys: tuple, level: int) -> str:
+    inner = "\n" + "  " * (level + 1)
+    fields = ("," + inner).join(_encode_string(key).replace("%", "%%") + ": %s" for key in keys)
+    template = _JSON_TEMPLATES[(keys, level)] = "{" + inner + fields + inner[:-2] + "}"
+    return template
+
+
+_INDENTS = tuple("\n" + "  " * n for n in range(8))
+_JSON_SCALARS: dict = {
+    str: _encode_string,
+    int: int.__repr__,
+    bool: {True: "true", False: "false"}.__getitem__,
+    type(None): {None: "null"}.__getitem__,
+}
+
+
+_VALUE_ENCODER = (json.encoder.c_make_encoder(None, str, _encode_string, None, ": ", "\x00", False, False, True)
+                  if json.encoder.c_make_encoder is not None else None)
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _json_flat_rows(rows: Sequence[Any]) -> str | None:
+    """The elements of a JSON array in the indent=2 layout, when they are flat objects
+    with the same keys in the same order (any list of records): every value of the chunk
+    goes through the C encoder in one call, and the keys are laid in between. None when
+    the rows are of another shape (then each takes the general way)."""
+    if _VALUE_ENCODER is None or not rows or type(rows[0]) is not dict or not rows[0]:
+        return None
+    keys = tuple(rows[0])
+    if set(map(type, rows)) != {dict} or not all(map(keys.__eq__, map(tuple, rows))):
+        return None
+    if not all(type(key) is str for key in keys):
+        return None
+    values = list(chain.from_iterable(map(itemgetter(*keys), rows))) if len(keys) > 1 else \
+        [row[keys[0]] for row in rows]
+    if not set(map(type, values)) <= _SCALAR_TYPES:
+        return None
+    # Strings never hold a raw NUL once encoded, so NUL splits the values apart.
+    pieces = "".join(_VALUE_ENCODER(values, 0))[1:-1].split("\x00")
+    names = [_encode_string(key) + ": " for key in keys]
+    joints = ["\n  },\n  {\n    " + names[0]] + [",\n    " + name for name in names[1:]]
+    out = [""] * (2 * len(pieces))
+    out[0::2] = joints * len(rows)
+    out[1::2] = pieces
+    out[0] = "{\n    " + names[0]
+    out.append("\n  }")
+    return "".join(out)
 
 
 def _json_fallback(value: Any, level: int) -> str:
@@ -194,6 +256,8 @@ def _json_fallback(value: Any, level: int) -> str:
 # -- columns ----------------------------------------------------------------------------------
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -218,12 +282,15 @@ class Column:
 def human_bytes(value: int | None) -> str:
     if value is None:
         return "-"
-    size = float(value)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} TB"  # pragma: no cover
+    # Straight comparisons: dividing by powers of two is exact, so this reads the same as
+    # dividing by 1024 step by step, at a third of the cost (it runs once per row).
+    if value < 1024:
+        return f"{value} B" if type(value) is int else f"{float(value):.0f} B"
+    if value < 1048576:
+        return f"{value / 1024:.1f} KB"
+    if value < 1073741824:
+        return f"{value / 1048576:.1f} MB"
+    return f"{value / 1073741824:.1f} GB"
 
 
 def short_list(names: Sequence[str], shown: int = 3) -> str:
@@ -330,27 +397,34 @@ class Output:
                 return
             separator = "[\n  "
             for start in range(0, len(rows), _CHUNK):
-                parts = []
-                for row in rows[start:start + _CHUNK]:
-                    parts.append(separator)
-                    parts.append(json_safe(_json_text(row, 1)))
-                    separator = ",\n  "
-                yield "".join(parts)
+                part = rows[start:start + _CHUNK]
+                text = _json_flat_rows(part)
+                if text is None:
+                    text = ",\n  ".join([_json_text(row, 1) for row in part])
+                yield json_safe(separator + text)
+                separator = ",\n  "
             yield "\n]\n"
 
         self._write_chunks(chunks())
 
     def _plain(self, rows: Sequence[dict], columns: Sequence[Column]) -> None:
         fields = [(c.key, c.plain) for c in columns]
+        tabs = len(fields) - 1
 
         def chunks():
             for start in range(0, len(rows), _CHUNK):
-                lines = []
-                for row in rows[start:start + _CHUNK]:
-                    get = row.get
-                    lines.append("\t".join([plain_field(render(get(key))) for key, render in fields]))
+                part = rows[start:start + _CHUNK]
+                lines = ["\t".join([render(row.get(key)) for key, render in fields]) for row in part]
                 lines.append("")
-                yield "\n".join(lines)
+                chunk = "\n".join(lines)
+                # One look at the whole chunk: when no field holds a tab, newline,
+                # backslash or other invisible character, nothing needs escaping.
+                if (chunk.count("\t") != tabs * len(part) or chunk.count("\n") != len(part) or "\\" in chunk
+                        or not chunk.replace("\t", "").replace("\n", "").isprintable()):
+                    lines = ["\t".join([plain_field(render(row.get(key))) for key, render in fields]) for row in part]
+                    lines.append("")
+                    chunk = "\n".join(lines)
+                yield chunk
 
         self._write_chunks(chunks())
 
@@ -359,18 +433,20 @@ class Output:
         # Column by column: every cell rendered once and kept (most are the row's own
         # strings), so widths come from exactly what is printed.
         cells = []
-        for column in columns:
-            key, render = column.key, column.table
-            cells.append([s if (s := render(row.get(key))).isprintable() else visible(s) for row in rows])
-        headers = [visible(c.header) for c in columns]
         widths = []
-        for column_cells, header in zip(cells, headers):
+        headers = [visible(c.header) for c in columns]
+        for column, header in zip(columns, headers):
+            key, render = column.key, column.table
+            column_cells = [render(row.get(key)) for row in rows]
+            joined = "".join(column_cells)
+            if not joined.isprintable():
+                column_cells = [visible(s) for s in column_cells]
+                joined = "".join(column_cells)
             width = cell_width(header) if show_header else 0
             if column_cells:
-                if "".join(column_cells).isascii():
-                    width = max(width, max(map(len, column_cells)))
-                else:
-                    width = max(width, max(map(cell_width, column_cells)))
+                width = max(width, max(map(len if joined.isascii() else cell_width, column_cells)))
+            del joined
+            cells.append(column_cells)
             widths.append(width)
 
         free = [c.free_text for c in columns]
