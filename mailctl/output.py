@@ -97,11 +97,18 @@ def visible(text: str) -> str:
 
 
 def visible_lines(text: str) -> str:
-    """A message mailctl wrote, which may embed untrusted text: its newlines stay line
-    breaks, everything else that would not show a glyph (CR, ESC, ...) is escaped."""
+    """A message mailctl wrote, which may embed untrusted text: its line breaks stay,
+    everything else that would not show a glyph (CR, ESC, ...) is escaped, and a line
+    after the first starts with spaces -- so no server's words can pass for a line of
+    mailctl's own ("mailctl: error: ...", "warning: ...") at the left margin."""
     if text.isprintable():
         return text
-    return "\n".join(visible(line) for line in text.split("\n"))
+    first, *rest = text.split("\n")
+    lines = [visible(first)]
+    for line in rest:
+        line = visible(line)
+        lines.append(line if not line or line.startswith(" ") else "  " + line)
+    return "\n".join(lines)
 
 
 def plain_field(text: str) -> str:
@@ -309,7 +316,7 @@ def quota_plain(value: int | None) -> str:
 
 def _fit(widths: list[int], free: list[bool], limit: int) -> list[int]:
     """Column widths that fit `limit` cells by narrowing free-text columns only, each to
-    no less than 8 cells (or its own width); atomic columns may overflow the line."""
+    no less than 4 cells (or its own width); atomic columns may overflow the line."""
     total = sum(widths) + len(_GAP) * (len(widths) - 1)
     if total <= limit or not any(free):
         return widths
@@ -326,7 +333,7 @@ def _fit(widths: list[int], free: list[bool], limit: int) -> list[int]:
             flexible.pop(0)
             continue
         for _, index in flexible:
-            fitted[index] = max(min(8, widths[index]), share)
+            fitted[index] = max(min(4, widths[index]), share)
         break
     return fitted
 
