@@ -42,7 +42,8 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def append(self, entry: dict[str, Any]) -> None:
-        line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        # A lone surrogate (a server's "\ud800") becomes that same JSON escape again.
+        line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8", "backslashreplace")
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             # O_APPEND makes each line one atomic write, even with other mailctl runs.

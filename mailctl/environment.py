@@ -33,6 +33,11 @@ class Environment:
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     getpass: Callable[[str], str] = _getpass
     no_input: bool = False
+    # Whether stdout shows terminal styles (a bold header). None: when it really is a
+    # terminal that is not TERM=dumb -- `stdout_isatty` alone may be a test's pretence.
+    stdout_styles: bool | None = None
+    # The terminal's width in cells. None: $COLUMNS, else the terminal's own, else 80.
+    columns: int | None = None
 
     def __post_init__(self) -> None:
         if self.stdin_isatty is None:
@@ -41,6 +46,8 @@ class Environment:
             self.stdout_isatty = _isatty(self.stdout)
         if self.stderr_isatty is None:
             self.stderr_isatty = _isatty(self.stderr)
+        if self.stdout_styles is None:
+            self.stdout_styles = _isatty(self.stdout) and self.environ.get("TERM") != "dumb"
 
     @property
     def can_prompt(self) -> bool:
@@ -49,6 +56,17 @@ class Environment:
     @property
     def color(self) -> bool:
         return "NO_COLOR" not in self.environ
+
+    def terminal_width(self) -> int:
+        if self.columns:
+            return self.columns
+        value = self.environ.get("COLUMNS", "")
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+        try:
+            return os.get_terminal_size(self.stdout.fileno()).columns or 80
+        except (AttributeError, ValueError, OSError):
+            return 80
 
     def read_stdin_line(self) -> str:
         if self.stdin is None:

@@ -44,6 +44,9 @@ class Progress:
             self._bar.update(self._task, advance=1, failed=self.failed)
 
     def note(self, text: str) -> None:
+        from mailctl.output import visible_lines
+
+        text = visible_lines(text)  # notes carry servers' words: no escape sequences
         if self._bar is not None:
             self._bar.console.print(text, markup=False, highlight=False)
         else:

@@ -72,8 +72,16 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
             result = command.main(args=argv, prog_name="mailctl", standalone_mode=False, obj=runtime)
         finally:
             sys.stdout, sys.stderr = saved
+        # What is still buffered goes now, while a closed pipe can still be told apart
+        # from a failure (at interpreter exit it would end in exit 120 and a warning).
+        try:
+            env.stdout.flush()
+        except BrokenPipeError:
+            return _closed_stdout(env)
         return result if isinstance(result, int) else 0
     except MailctlError as error:
+        if _broken_pipe(error, env):
+            return _closed_stdout(env)
         runtime.out.error(error)
         return error.exit_code
     except click.exceptions.Exit as done:
@@ -88,18 +96,56 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
         if _wants_json(argv):
             Output(env, "json").error(wrapped)
         else:
-            hint = f"Try '{error.ctx.command_path} --help' for help." if error.ctx else ""
-            env.stderr.write(f"mailctl: error: {wrapped.message}\n" + (f"{hint}\n" if hint else ""))
+            Output(env, "plain").error(wrapped)
+            if error.ctx:
+                env.stderr.write(f"Try '{error.ctx.command_path} --help' for help.\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         env.stderr.write("\nmailctl: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader (head, jq -e ...) went away; that is their choice, not an error.
-        _silence_stdout()
-        return 0
+    except (Exception, SystemExit) as error:
+        # The reader (head, jq -e ...) went away: that is their choice, not an error.
+        # click turns EPIPE into exit 1, and other code may wrap it; look down the chain.
+        if _broken_pipe(error, env):
+            return _closed_stdout(env)
+        raise
     finally:
         runtime.close()
+
+
+def _broken_pipe(error: BaseException | None, env: Environment) -> bool:
+    """Whether `error` is, or was caused by, stdout's reader going away: mailctl's own
+    writes say so (StdoutClosed); an EPIPE from elsewhere (click printing help) counts
+    only when stdout really is a pipe nobody reads, never a server's closed socket."""
+    import errno
+
+    from mailctl.output import StdoutClosed
+
+    seen = set()
+    epipe = False
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, StdoutClosed):
+            return True
+        epipe = epipe or isinstance(error, OSError) and error.errno == errno.EPIPE
+        error = error.__cause__ or error.__context__
+    return epipe and _reader_gone(env.stdout)
+
+
+def _reader_gone(stream) -> bool:
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(stream.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _closed_stdout(env: Environment) -> int:
+    _silence(env.stdout)
+    return 0
 
 
 def _usage_message(error) -> str:
@@ -110,13 +156,16 @@ def _usage_message(error) -> str:
     return message[0].lower() + message[1:] if message else "invalid usage"
 
 
-def _silence_stdout() -> None:
+def _silence(stream) -> None:
+    """Point a closed stdout at /dev/null, so what is still buffered in it is dropped
+    quietly instead of failing again when Python flushes it at exit."""
     import os
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
         pass
 
 

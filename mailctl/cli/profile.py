@@ -114,7 +114,8 @@ def list_(ctx: typer.Context) -> None:
     runtime = ctx.obj
     config = runtime.config
     rows = [p.to_json(default=p.name == config.default_name) for p in config.profiles()]
-    runtime.out.records(rows, PROFILE_COLUMNS)
+    runtime.out.records(rows, PROFILE_COLUMNS,
+                        empty="No profiles yet: mailctl profile add NAME --provider ... --url ... --user ...")
 
 
 @app.command("show")
