@@ -260,7 +260,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             kind = response.content_type if response is not None else JSON_TYPE
             self._send(Response(200, _NON_JSON_BODY, kind))
         else:  # login_page
-            self._send(directadmin.login_page(self.server.core.settings))
+            # The bare page, without X-DirectAdmin: what a client that reads only the body sees.
+            self._send(directadmin.login_page(self.server.core.settings, header=False))
 
     def _reset(self) -> None:
         """Close with an RST and no answer (SO_LINGER 0), like a crashed proxy."""

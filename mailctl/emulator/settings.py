@@ -18,8 +18,9 @@ class Settings:
     # DirectAdmin: how a failed login is answered — 200 + HTML login page, a 302 to the
     # login page, or 401 + {"error":"Not logged in","success":"no"}.
     da_auth_failure: str = "login_page"
-    # DirectAdmin: add `X-DirectAdmin: Unauthorized` to the login-page answer.
-    da_unauthorized_header: bool = False
+    # DirectAdmin: add `X-DirectAdmin: Unauthorized` to the login-page answer (real servers
+    # send it, and clients test for it; off plays a release or proxy that drops it).
+    da_unauthorized_header: bool = True
     # DirectAdmin "newer server": create/modify/delete live only on CMD_API_EMAIL_POP and
     # CMD_API_POP answers "unknown command" for them. Off: CMD_API_EMAIL_POP is unknown.
     da_email_pop: bool = False

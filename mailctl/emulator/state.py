@@ -131,8 +131,45 @@ class DAUser:
 
 
 @dataclass
+class DAVacation:
+    start: str = ""  # YYYY-MM-DD
+    end: str = ""
+    subject: str = ""
+    text: str = ""
+
+
+@dataclass
+class DAAutoresponder:
+    text: str = ""
+    cc: str = ""  # an address that gets a copy, or ""
+
+
+@dataclass
 class DirectAdminState(_MailDomains[DAMailbox]):
     users: dict[str, DAUser] = field(default_factory=dict)
+    # [domain][local part] -> destinations, in the order they were given
+    forwarders: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    vacations: dict[str, dict[str, DAVacation]] = field(default_factory=dict)
+    autoresponders: dict[str, dict[str, DAAutoresponder]] = field(default_factory=dict)
+
+    def set_forwarder(self, domain: str, local: str, destinations: list[str]) -> None:
+        """Create or replace the forwarder local@domain (KeyError for an unknown domain)."""
+        domain, local = domain.lower(), local.lower()
+        if domain not in self.domains:
+            raise KeyError(f"unknown domain {domain!r}: add_domain() it first")
+        self.forwarders.setdefault(domain, {})[local] = [d.lower() for d in destinations]
+
+    def drop_destination(self, domain: str, address: str) -> None:
+        """Remove `address` from the domain's forwarders; a forwarder left empty goes."""
+        table = self.forwarders.get(domain, {})
+        for name in list(table):
+            if address in table[name]:
+                table[name] = [d for d in table[name] if d != address]
+                if not table[name]:
+                    del table[name]
+
+    def rename_mailbox(self, domain: str, old: str, new: str) -> None:
+        self.mailboxes[domain][new] = self.mailboxes[domain].pop(old)
 
     def add_user(self, name: str, password: str, role: str = "user",
                  creator: str = "admin") -> DAUser:
@@ -147,11 +184,21 @@ class DirectAdminState(_MailDomains[DAMailbox]):
         return self._put(address, DAMailbox(password, **fields))
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self._mail_dict(), "users": _dump_map(self.users)}
+        return {**self._mail_dict(), "users": _dump_map(self.users),
+                "forwarders": {d: {l: list(v) for l, v in t.items()} for d, t in self.forwarders.items()},
+                "vacations": {d: _dump_map(t) for d, t in self.vacations.items()},
+                "autoresponders": {d: _dump_map(t) for d, t in self.autoresponders.items()}}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DirectAdminState:
-        state = cls(users=_build_map(DAUser, data.get("users", {})))
+        # Older state files lack the forwarder/vacation keys: they load as empty.
+        state = cls(users=_build_map(DAUser, data.get("users", {})),
+                    forwarders={d: {l: list(v) for l, v in t.items()}
+                                for d, t in data.get("forwarders", {}).items()},
+                    vacations={d: _build_map(DAVacation, t)
+                               for d, t in data.get("vacations", {}).items()},
+                    autoresponders={d: _build_map(DAAutoresponder, t)
+                                    for d, t in data.get("autoresponders", {}).items()})
         state._load_mail(data, DAMailbox)
         return state
 
