@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, TextIO
 
-from . import cpanel, directadmin, mailboxorg, whm
+from . import cpanel, cpanel_api2, directadmin, mailboxorg, whm
 from .faults import Fault, FaultSet
 from .settings import Settings
 from .state import World
@@ -28,6 +28,7 @@ Handler = Callable[[Request, World, Settings], Response]
 _ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("/CMD_", "directadmin", directadmin.handle),
     ("/execute/", "cpanel", cpanel.handle),
+    ("/json-api/cpanel", "cpanel", cpanel_api2.handle),
     ("/json-api/", "whm", whm.handle),
     ("/v1/", "mailboxorg", mailboxorg.handle),
 )

@@ -101,6 +101,15 @@ def _dump_map(data: dict[str, Any]) -> dict[str, Any]:
     return {key: dataclasses.asdict(value) for key, value in data.items()}
 
 
+def _dump_forwarders(table: dict[str, dict[str, list[str]]]) -> dict[str, Any]:
+    return {d: {l: list(v) for l, v in t.items()} for d, t in table.items()}
+
+
+def _load_forwarders(data: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Older state files have no forwarders: they load as none."""
+    return _dump_forwarders(data.get("forwarders", {}))
+
+
 # --------------------------------------------------------------------------- DirectAdmin
 
 
@@ -185,7 +194,7 @@ class DirectAdminState(_MailDomains[DAMailbox]):
 
     def to_dict(self) -> dict[str, Any]:
         return {**self._mail_dict(), "users": _dump_map(self.users),
-                "forwarders": {d: {l: list(v) for l, v in t.items()} for d, t in self.forwarders.items()},
+                "forwarders": _dump_forwarders(self.forwarders),
                 "vacations": {d: _dump_map(t) for d, t in self.vacations.items()},
                 "autoresponders": {d: _dump_map(t) for d, t in self.autoresponders.items()}}
 
@@ -193,8 +202,7 @@ class DirectAdminState(_MailDomains[DAMailbox]):
     def from_dict(cls, data: dict[str, Any]) -> DirectAdminState:
         # Older state files lack the forwarder/vacation keys: they load as empty.
         state = cls(users=_build_map(DAUser, data.get("users", {})),
-                    forwarders={d: {l: list(v) for l, v in t.items()}
-                                for d, t in data.get("forwarders", {}).items()},
+                    forwarders=_load_forwarders(data),
                     vacations={d: _build_map(DAVacation, t)
                                for d, t in data.get("vacations", {}).items()},
                     autoresponders={d: _build_map(DAAutoresponder, t)
@@ -215,6 +223,7 @@ class CpanelMailbox:
     suspended_incoming: bool = False
     suspended_login: bool = False
     suspended_outgoing: bool = False
+    hold_outgoing: bool = False  # outgoing mail queued, not sent
     mtime: int = 1700000000
 
 
@@ -244,6 +253,15 @@ class DeletedMailbox:
 class CpanelState(_MailDomains[CpanelMailbox]):
     accounts: dict[str, CpanelAccount] = field(default_factory=dict)
     deleted: list[DeletedMailbox] = field(default_factory=list)
+    # [domain][local part] -> destinations
+    forwarders: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def set_forwarder(self, domain: str, local: str, destinations: list[str]) -> None:
+        """Create or replace the forwarder local@domain (KeyError for an unknown domain)."""
+        domain, local = domain.lower(), local.lower()
+        if domain not in self.domains:
+            raise KeyError(f"unknown domain {domain!r}: add_domain() it first")
+        self.forwarders.setdefault(domain, {})[local] = [d.lower() for d in destinations]
 
     def add_account(self, name: str, password: str, token: str | None = None,
                     owner: str = "root", main_domain: str | None = None) -> CpanelAccount:
@@ -260,12 +278,14 @@ class CpanelState(_MailDomains[CpanelMailbox]):
 
     def to_dict(self) -> dict[str, Any]:
         return {**self._mail_dict(), "accounts": _dump_map(self.accounts),
-                "deleted": [dataclasses.asdict(d) for d in self.deleted]}
+                "deleted": [dataclasses.asdict(d) for d in self.deleted],
+                "forwarders": _dump_forwarders(self.forwarders)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CpanelState:
         state = cls(accounts=_build_map(CpanelAccount, data.get("accounts", {})),
-                    deleted=[_build(DeletedMailbox, d) for d in data.get("deleted", [])])
+                    deleted=[_build(DeletedMailbox, d) for d in data.get("deleted", [])],
+                    forwarders=_load_forwarders(data))
         state._load_mail(data, CpanelMailbox)
         return state
 
@@ -275,6 +295,8 @@ class WhmUser:
     password: str
     tokens: list[str] = field(default_factory=list)
     role: str = "root"  # root reaches every account; a reseller only the accounts it owns
+    # token -> the ACLs it is limited to (a token not listed has every privilege)
+    token_acls: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -282,9 +304,17 @@ class WhmState:
     users: dict[str, WhmUser] = field(default_factory=dict)
 
     def add_user(self, name: str, password: str, token: str | None = None,
-                 role: str = "reseller") -> WhmUser:
+                 role: str = "reseller", acls: list[str] | None = None) -> WhmUser:
+        """A WHM user; `acls` limits its `token` (e.g. ["list-accts"]) as WHM's token ACLs do."""
         self.users[name] = WhmUser(password, [token] if token else [], role)
+        if token and acls is not None:
+            self.users[name].token_acls[token] = list(acls)
         return self.users[name]
+
+    def add_token(self, user: str, token: str, acls: list[str] | None = None) -> None:
+        self.users[user].tokens.append(token)
+        if acls is not None:
+            self.users[user].token_acls[token] = list(acls)
 
     def to_dict(self) -> dict[str, Any]:
         return {"users": _dump_map(self.users)}
