@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="HTTP status of a bad cPanel/WHM login (default %(default)s)")
     variants.add_argument("--whm-legacy-only", action="store_true",
                           help="WHM answers API 0 even when api.version=1 is sent")
+    variants.add_argument("--mbo-no-result-null", action="store_true",
+                          help="mailbox.org refusals without \"result\": null beside the error")
     variants.add_argument("--mbo-session-idle", type=float, default=1200.0, metavar="SECONDS",
                           help="mailbox.org session idle timeout (default %(default)s)")
     return parser
@@ -69,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             da_unauthorized_header=not args.da_no_unauthorized_header,
             da_email_pop=args.da_email_pop, da_full_list=not args.da_no_full_list,
             da_json_list=args.da_json_list, cpanel_auth_status=args.cpanel_auth_status,
-            whm_legacy_only=args.whm_legacy_only, mbo_session_idle=args.mbo_session_idle)
+            whm_legacy_only=args.whm_legacy_only, mbo_session_idle=args.mbo_session_idle,
+            mbo_error_result_null=not args.mbo_no_result_null)
     except (ValueError, TypeError, KeyError, OSError) as error:  # bad spec or state file
         parser.error(str(error))
     try:

@@ -32,6 +32,9 @@ class Settings:
     cpanel_auth_status: int = 401
     # WHM: answer in the legacy API 0 form even when api.version=1 is sent.
     whm_legacy_only: bool = False
+    # mailbox.org: refusals carry `"result": null` beside the error object, as the real
+    # service sends them. Off: the error object alone (strict JSON-RPC 2.0).
+    mbo_error_result_null: bool = True
     # mailbox.org: seconds a session may stay unused before it answers 253.
     mbo_session_idle: float = 1200.0
     # Added to every request, in milliseconds.

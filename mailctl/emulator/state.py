@@ -66,6 +66,9 @@ class _MailDomains(Generic[M]):
         local, domain = split_address(address)
         return self.mailboxes.get(domain, {}).pop(local, None)
 
+    def put_mailbox(self, address: str, mailbox: M) -> M:
+        return self._put(address, mailbox)
+
     def _put(self, address: str, mailbox: M) -> M:
         local, domain = split_address(address)
         if domain not in self.domains:
@@ -346,6 +349,9 @@ class MboMailbox:
     additional_mail_quota: int = 0
     # optional mail.add/mail.set fields the emulator stores but does not interpret
     extra: dict[str, Any] = field(default_factory=dict)
+    # mail.vacation.set's fields (subject, body, start_date, end_date,
+    # additional_mail_addresses), or None when no notice is set
+    vacation: dict[str, Any] | None = None
 
 
 @dataclass
@@ -368,6 +374,47 @@ class MailboxOrgState(_MailDomains[MboMailbox]):
     accounts: dict[str, MboAccount] = field(default_factory=dict)
     # session id -> session; never saved to a state file (a restart logs everyone out)
     sessions: dict[str, MboSession] = field(default_factory=dict)
+    # (domain, sort field, descending) -> (world revision, size, local parts in order):
+    # mail.list pages come from here instead of sorting the domain for every page.
+    _order_cache: dict[tuple[str, str, bool], tuple[int, int, list[str]]] = field(
+        default_factory=dict, repr=False, compare=False)
+    _alias_cache: tuple[int, dict[str, str]] | None = field(default=None, repr=False, compare=False)
+
+    def sorted_locals(self, domain: str, sort_field: str, descending: bool,
+                      revision: int) -> list[str]:
+        """The domain's local parts in mail.list order. Cached until the world changes
+        (a test that edits sort fields by hand should call `world.touch()`)."""
+        boxes = self.mailboxes.get(domain, {})
+        key = (domain, sort_field, descending)
+        cached = self._order_cache.get(key)
+        if cached is not None and cached[0] == revision and cached[1] == len(boxes):
+            return cached[2]
+        if sort_field == "mail":
+            def sort_key(local: str) -> str:
+                return f"{local}@{domain}"
+        elif sort_field == "domain":
+            def sort_key(local: str) -> str:
+                return domain
+        elif sort_field == "status":
+            def sort_key(local: str) -> str:
+                return "active" if boxes[local].active else "inactive"
+        else:
+            def sort_key(local: str) -> str:
+                return str(getattr(boxes[local], sort_field))
+        order = sorted(boxes, key=sort_key, reverse=descending)
+        self._order_cache[key] = (revision, len(boxes), order)
+        return order
+
+    def alias_owner(self, alias: str, revision: int) -> str | None:
+        """The address of the mailbox that has `alias` among its aliases, or None. The
+        index is rebuilt only when a call needs it after the world changed (`revision`)."""
+        current = revision
+        if self._alias_cache is None or self._alias_cache[0] != current:
+            index = {a: f"{local}@{domain}"
+                     for domain, boxes in self.mailboxes.items()
+                     for local, box in boxes.items() for a in box.aliases}
+            self._alias_cache = (current, index)
+        return self._alias_cache[1].get(alias.lower())
 
     def add_account(self, name: str, password: str) -> MboAccount:
         self.accounts[name] = MboAccount(password)
