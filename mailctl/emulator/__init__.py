@@ -124,7 +124,7 @@ from .app import Emulator
 from .faults import Fault, parse_fault
 from .server import RecordedRequest
 from .settings import Settings
-from .state import World, default_world
+from .world import World, default_world
 from .wire import PASSWORD_RULE
 
 __all__ = [

@@ -14,7 +14,8 @@ from typing import Any, Callable
 from . import cpanel_mail
 from .cpanel_wire import MB, Refusal, UapiCall, envelope, quota_mb, strong
 from .settings import Settings
-from .state import CpanelMailbox, CpanelState, DeletedMailbox, World
+from .cpanel_state import CpanelMailbox, CpanelState, DeletedMailbox
+from .world import World
 from .wire import (
     TEXT_TYPE,
     Request,

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import cpanel, whm_auth
 from .settings import Settings
-from .state import World
+from .world import World
 from .wire import Request, Response, credentials, json_response
 
 # API 2 name -> (UAPI function, {API 2 argument: UAPI argument})

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .state import MB, CpanelAccount, CpanelMailbox, CpanelState, World
+from .cpanel_state import MB, CpanelAccount, CpanelMailbox, CpanelState
+from .world import World
 from .wire import password_problem, split_address
 
 __all__ = ["MB", "Refusal", "UapiCall", "envelope"]

@@ -31,7 +31,8 @@ from .directadmin_wire import (
     selected,
 )
 from .settings import Settings
-from .state import DirectAdminState, World
+from .directadmin_state import DirectAdminState
+from .world import World
 from .wire import Request, Response, credentials, html_response, valid_local_part
 
 __all__ = ["LOGIN_PAGE", "auth_failure", "entities", "handle", "login_page", "quote"]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from .settings import Settings
-from .state import DAMailbox, DirectAdminState, World
+from .directadmin_state import DAMailbox, DirectAdminState
+from .world import World
 from .wire import HTML_TYPE, TEXT_TYPE, Response, html_response, json_response, password_problem
 
 LOGIN_PAGE = """<!DOCTYPE html>

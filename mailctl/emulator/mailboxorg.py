@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .settings import Settings
-from .state import MailboxOrgState, MboMailbox, World
+from .mailboxorg_state import MailboxOrgState, MboMailbox
+from .world import World
 from .wire import (
     Request,
     Response,

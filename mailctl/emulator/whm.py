@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from . import cpanel
 from .settings import Settings
-from .state import World
+from .world import World
 from .whm_auth import WhmLogin, access_denied, allowed, authenticate, reachable
 from .wire import Request, Response, json_response, password_problem
 

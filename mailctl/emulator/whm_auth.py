@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .state import CpanelAccount, WhmState, World
+from .cpanel_state import CpanelAccount
+from .whm_state import WhmState
+from .world import World
 from .wire import Request, credentials, token_or_password
 
 
