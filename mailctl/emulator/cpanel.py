@@ -126,10 +126,12 @@ def list_pops_with_disk(call: UapiCall) -> list[dict[str, Any]]:
     for local, domain, box in rows:
         if regex is not None and not regex.search(f"{local}@{domain}"):
             continue
-        entries.append(disk_entry(local, domain, box, infinity))
+        key = (local, domain, box.quota_mb, box.usage_bytes, box.mtime, box.suspended_incoming,
+               box.suspended_login, box.suspended_outgoing, box.hold_outgoing, infinity)
+        entries.append((key, (local, domain, box, infinity)))
         if most is not None and len(entries) >= most:
             break
-    return entries
+    return call.cp.row_cache.rows(entries, disk_entry)
 
 
 def disk_entry(local: str, domain: str, box: CpanelMailbox, infinity: bool = False) -> dict[str, Any]:

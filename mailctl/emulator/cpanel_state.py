@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .wire import RowCache
 from .statebase import (
     DEMO_DOMAIN,
     DEMO_SECRET,
@@ -63,6 +64,8 @@ class CpanelState(MailDomains[CpanelMailbox]):
     deleted: list[DeletedMailbox] = field(default_factory=list)
     # [domain][local part] -> destinations
     forwarders: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # encoded list_pops_with_disk rows, reused while a mailbox is unchanged (never saved)
+    row_cache: RowCache = field(default_factory=RowCache, repr=False, compare=False)
 
     def set_forwarder(self, domain: str, local: str, destinations: list[str]) -> None:
         """Create or replace the forwarder local@domain (KeyError for an unknown domain)."""

@@ -29,6 +29,7 @@ from .directadmin_wire import (
     own_domain,
     quote,
     selected,
+    text_response,
 )
 from .settings import Settings
 from .directadmin_state import DirectAdminState
@@ -137,10 +138,33 @@ def _list(call: Call) -> Response:
 
 def _full_list(call: Call) -> Response:
     domain = own_domain(call)
-    return nested(call, {
-        local: {"quota": str(box.quota_mb), "usage": number(box.usage_mb), "sent": str(box.sent),
-                "limit": str(box.limit), "suspended": "yes" if box.suspended else "no"}
-        for local, box in sorted(call.da.mailboxes[domain].items())})
+    boxes = call.da.mailboxes[domain]
+    if call.json_mode:
+        return nested(call, {local: _full_entry(box) for local, box in sorted(boxes.items())})
+    cache = call.da.full_list_cache
+    if len(cache) > 4 * len(boxes) + 10_000:
+        cache.clear()
+    parts = []
+    for local, box in sorted(boxes.items()):
+        key = (local, box.quota_mb, box.usage_mb, box.sent, box.limit, box.suspended)
+        part = cache.get(key)
+        if part is None:
+            # The values are numbers and yes/no: the inner query string needs no
+            # encoding of its own before DirectAdmin's outer one.
+            inner = (f"quota={box.quota_mb}&usage={number(box.usage_mb)}&sent={box.sent}"
+                     f"&limit={box.limit}&suspended={_yes(box.suspended)}")
+            part = cache[key] = f"{quote(local)}={quote(inner)}"
+        parts.append(part)
+    return text_response("&".join(parts).encode())
+
+
+def _full_entry(box) -> dict[str, str]:
+    return {"quota": str(box.quota_mb), "usage": number(box.usage_mb), "sent": str(box.sent),
+            "limit": str(box.limit), "suspended": _yes(box.suspended)}
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _create(call: Call) -> Response:

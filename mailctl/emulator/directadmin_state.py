@@ -66,6 +66,9 @@ class DirectAdminState(MailDomains[DAMailbox]):
     forwarders: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     vacations: dict[str, dict[str, DAVacation]] = field(default_factory=dict)
     autoresponders: dict[str, dict[str, DAAutoresponder]] = field(default_factory=dict)
+    # encoded full_list entries by everything they show (never saved): a 100,000-mailbox
+    # list joins these instead of encoding each mailbox again
+    full_list_cache: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)
 
     def set_forwarder(self, domain: str, local: str, destinations: list[str]) -> None:
         """Create or replace the forwarder local@domain (KeyError for an unknown domain)."""

@@ -244,6 +244,14 @@ def _mail_object(call: Call, address: str, box: MboMailbox, details: bool) -> di
     return item
 
 
+def _fingerprint(local: str, domain: str, box: MboMailbox, details: bool) -> tuple:
+    """Everything a mail.list item shows (see _mail_object)."""
+    return (local, domain, details, box.type, box.plan, box.memo, tuple(box.forwards),
+            tuple(box.aliases), box.creation_date, box.first_name, box.last_name, box.active,
+            box.inboxsave, box.require_reset_password, box.language, box.additional_mail_quota,
+            repr(box.extra) if box.extra else "")
+
+
 def _mail_list(call: Call) -> Any:
     domain = call.own_domain(call.param("domain", str))
     details = call.param("details", bool, required=False, default=False)
@@ -265,7 +273,10 @@ def _mail_list(call: Call) -> Any:
         chosen = order[start:start + page_size]
     else:
         chosen = order
-    items = [_mail_object(call, f"{local}@{domain}", boxes[local], details) for local in chosen]
+    items = call.mbo.row_cache.rows(
+        [(_fingerprint(local, domain, boxes[local], details),
+          (call, f"{local}@{domain}", boxes[local], details)) for local in chosen],
+        _mail_object)
     if page_size is None:
         return items
     return {"totalHits": len(order), "totalPages": math.ceil(len(order) / page_size),

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .wire import RowCache
 from .statebase import (
     DEMO_DOMAIN,
     DEMO_SECRET,
@@ -68,6 +69,8 @@ class MailboxOrgState(MailDomains[MboMailbox]):
     _order_cache: dict[tuple[str, str, bool], tuple[int, int, list[str]]] = field(
         default_factory=dict, repr=False, compare=False)
     _alias_cache: tuple[int, dict[str, str]] | None = field(default=None, repr=False, compare=False)
+    # encoded mail.list items, reused while a mailbox is unchanged
+    row_cache: RowCache = field(default_factory=RowCache, repr=False, compare=False)
 
     def sorted_locals(self, domain: str, sort_field: str, descending: bool,
                       revision: int) -> list[str]:

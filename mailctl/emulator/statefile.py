@@ -24,8 +24,17 @@ if TYPE_CHECKING:
 DEFAULT_DELAY = 0.2
 
 
-def write_atomically(path: str | os.PathLike[str], data: Any) -> None:
-    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+# Up to this many mailboxes the file is indented for people to read and edit; beyond,
+# it is compact: json's C encoder works only without indent (12 s against 1 s for
+# 300,000 mailboxes).
+PRETTY_UP_TO = 10_000
+
+
+def write_atomically(path: str | os.PathLike[str], data: Any, pretty: bool = True) -> None:
+    if pretty:
+        text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    else:
+        text = json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".emulator-state-", suffix=".tmp", dir=directory)
     try:
@@ -88,7 +97,8 @@ class StateSaver:
                 if revision == self._saved_revision:
                     return
                 snapshot = self.world.to_dict()
-            write_atomically(self.path, snapshot)
+                pretty = self.world.mailbox_count() <= PRETTY_UP_TO
+            write_atomically(self.path, snapshot, pretty)
             self._saved_revision = revision
             self.saves += 1
 

@@ -47,6 +47,10 @@ class World:
         """Provider name -> its state (a copy of the mapping)."""
         return dict(self._states)
 
+    def mailbox_count(self) -> int:
+        return sum(len(boxes) for state in self._states.values()
+                   for boxes in getattr(state, "mailboxes", {}).values())
+
     def touch(self) -> None:
         """Record that a request changed the world (so a state file gets saved, and
         cached list orders are rebuilt). Call it after editing state by hand."""
@@ -71,9 +75,9 @@ class World:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the world as JSON atomically (see statefile.write_atomically)."""
-        from .statefile import write_atomically
+        from .statefile import PRETTY_UP_TO, write_atomically
 
-        write_atomically(path, self.to_dict())
+        write_atomically(path, self.to_dict(), pretty=self.mailbox_count() <= PRETTY_UP_TO)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> World:
