@@ -1,9 +1,12 @@
-"""Local emulator of the DirectAdmin, cPanel UAPI, WHM and mailbox.org APIs (stdlib only).
+"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM and mailbox.org APIs
+(stdlib only).
 
 It is the other side of the wire: it imports nothing from the rest of mailctl. One server
-answers all four providers on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
-cPanel UAPI, `/json-api/` WHM, `/v1/` mailbox.org). Command line: `python -m
-mailctl.emulator --help`; full guide: README.md beside this file.
+answers every provider app on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
+cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org);
+the apps are listed in `registry.APPS` (one line each: name, path prefixes, state
+class). Command line: `python -m mailctl.emulator --help`; full guide, including "How
+to add a provider app": README.md beside this file.
 
 In-process use (tests)
 ----------------------
@@ -19,18 +22,21 @@ In-process use (tests)
                                           #   (lower-case keys), body (bytes), provider, status, url
         emu.add_fault("kind=503,path=/execute/,nth=2")   # -> Fault (see below)
         emu.clear_faults(); emu.clear_requests()
+        emu.save_state()                  # write pending changes to state_file now
 
 `Emulator(host="127.0.0.1", port=0, tls=None, state=None, state_file=None, latency_ms=0,
 faults=(), log=False, **settings)`: `state` a World to serve (default: a fresh
-default_world(), or the JSON in `state_file` when that file exists; every change is then
-saved back atomically); `log=True` writes the access log to stderr (or pass a stream);
+default_world(), or the JSON in `state_file` when that file exists; changes are then
+saved in the background ~0.2 s after they happen and on stop(), atomically: temp file,
+fsync, rename — the file is always whole JSON; compact beyond 10,000 mailboxes); `log=True` writes the access log to stderr (or pass a stream);
 `**settings` are Settings fields, e.g. `Emulator(da_auth_failure="json401")`.
 
 Default world (`default_world()`, a fresh copy per Emulator)
 -------------------------------------------------------------
 Every provider: user `demo`, secret `demo-secret`; domain `example.com` owned by `demo`;
 mailboxes `info@example.com` (quota unlimited = 0, 12.5 MB used) and `sales@example.com`
-(500 MB quota, 230.25 MB used), both with password `mailbox-secret`.
+(500 MB quota, 230.25 MB used), both with password `mailbox-secret`; no forwarders,
+aliases or vacation notices.
 DirectAdmin: also admin `admin`/`demo-secret`, who may log in as demo (`admin|demo`).
 cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user `root`
 (password and token `demo-secret`). mailbox.org: account `demo`; info is plan
@@ -39,15 +45,21 @@ cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user 
 State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
 requests may touch at the same moment; reads need no lock)
 ------------------------------------------------------------------------------------
-Every provider state has `domains` (domain -> owner name), `mailboxes`
-(`[domain][local_part]` -> mailbox object, lower case) and `mailbox(address)` (object or
-None), `has_mailbox(address)`, `addresses(domain=None)`, `add_domain(domain, owner)`,
-`domains_of(owner)`, `remove_mailbox(address)`, `add_mailbox(address, password=...,
-**fields)` (KeyError unless the domain was added first).
+`emu.state` is a World: one attribute per registry app (`emu.state.providers` maps
+name -> state), `lock`, `revision` and `touch()` (call it after editing state by hand:
+cached list orders are rebuilt and a state file is saved). Every mail provider state
+has `domains` (domain -> owner name), `mailboxes` (`[domain][local_part]` -> mailbox
+object, lower case) and `mailbox(address)` (object or None), `has_mailbox(address)`,
+`addresses(domain=None)`, `add_domain(domain, owner)`, `domains_of(owner)`,
+`remove_mailbox(address)`, `add_mailbox(address, password=..., **fields)` (KeyError
+unless the domain was added first), `put_mailbox(address, obj)`. State files without
+the newer keys (or a whole provider) load with those empty.
 
 DirectAdmin — `emu.state.directadmin`; mailbox fields: password, quota_mb (0 = unlimited),
 usage_mb, sent, limit, suspended; users: password, role (user/reseller/admin), creator,
-ftp_password, db_password, login_keys::
+ftp_password, db_password, login_keys; `forwarders[domain][local]` -> [destination, ...];
+`vacations[domain][local]` -> DAVacation(start, end, subject, text);
+`autoresponders[domain][local]` -> DAAutoresponder(text, cc)::
 
     da = emu.state.directadmin
     da.mailboxes["example.com"]["info"].password      # "mailbox-secret"
@@ -56,10 +68,14 @@ ftp_password, db_password, login_keys::
     da.add_mailbox("x@bob.test", password="Xx-secret-1", quota_mb=50)
     da.add_login_key("demo", "KEY123", commands=["CMD_API_POP"])  # None = all commands
     da.users["demo"].password                          # changed by CMD_API_USER_PASSWD
+    da.set_forwarder("example.com", "team", ["info@example.com", "x@y.test"])
+    da.forwarders["example.com"]["team"]               # CMD_API_EMAIL_FORWARDERS edits it
 
 cPanel — `emu.state.cpanel`; mailbox fields: password (None if created from a hash),
-password_hash, quota_mb, usage_bytes, suspended_incoming/login/outgoing, mtime; accounts:
-password, tokens, owner (WHM user), main_domain, suspended, db_password; `deleted` lists
+password_hash, quota_mb, usage_bytes, suspended_incoming/login/outgoing, hold_outgoing,
+mtime; accounts: password, tokens (outlive a password change), owner (WHM user),
+main_domain, suspended, db_password; `forwarders[domain][local]` -> [destination, ...]
+(`set_forwarder(domain, local, destinations)`); `deleted` lists
 DeletedMailbox(address, data_kept, usage_bytes) for every delete_pop::
 
     cp = emu.state.cpanel
@@ -68,14 +84,18 @@ DeletedMailbox(address, data_kept, usage_bytes) for every delete_pop::
     cp.accounts["demo"].suspended = True               # WHM passwd refuses; UAPI login fails
     cp.deleted[-1].data_kept                           # True only after flags=passwd
 
-WHM — `emu.state.whm.users` (password, tokens, role "root" or "reseller"); resellers reach
-the cPanel accounts whose `owner` they are::
+WHM — `emu.state.whm.users` (password, tokens, role "root" or "reseller", token_acls:
+token -> ACL list; a token not listed has every privilege); resellers reach the cPanel
+accounts whose `owner` they are. A call a token's ACLs lack gets HTTP 200 with a
+`cpanelresult` "Access denied" envelope::
 
     emu.state.whm.add_user("res", "Res-pass-1", token="RTOK", role="reseller")
+    emu.state.whm.add_token("root", "LIMITED", acls=["list-accts"])   # passwd: denied
 
 mailbox.org — `emu.state.mailboxorg`; mailbox fields: password, password_hash, plan,
 first_name, last_name, inboxsave, forwards, active, memo, aliases,
-require_reset_password, language, additional_mail_quota, extra; accounts (password);
+require_reset_password, language, additional_mail_quota, extra (other documented
+params), vacation (dict of mail.vacation.set's fields, or None); accounts (password);
 sessions (id -> MboSession(account, level, last_used))::
 
     mbo = emu.state.mailboxorg
@@ -86,11 +106,13 @@ sessions (id -> MboSession(account, level, last_used))::
 
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------
-da_auth_failure "login_page" | "redirect" | "json401"; da_unauthorized_header (bool);
+da_auth_failure "login_page" | "redirect" | "json401"; da_unauthorized_header (bool,
+default True: the login page carries `X-DirectAdmin: Unauthorized`);
 da_email_pop (newer server: writes only on CMD_API_EMAIL_POP); da_full_list (False: no
 action=full_list); da_json_list "array" | "object"; cpanel_auth_status 401 | 403 (cPanel
-and WHM); whm_legacy_only (API 0 answers even with api.version=1); mbo_session_idle
-(seconds, default 1200); latency_ms (every request).
+and WHM); whm_legacy_only (API 0 answers even with api.version=1); mbo_error_result_null
+(default True: refusals carry `"result": null` beside `error`, as the real service);
+mbo_session_idle (seconds, default 1200); latency_ms (every request).
 
 Faults (`emu.add_fault(...)`, `--fault SPEC`)
 ----------------------------------------------
@@ -100,7 +122,9 @@ default 60, cut short by stop()), "truncate" (Content-Length larger than the bod
 then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
 HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg"),
 path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
-param). `when="before"` (default): nothing is applied; `when="after"`: the change is
+param); provider names come from the registry (API 2 on `/json-api/cpanel` is
+"cpanel"). The "login_page" fault sends the bare page, without X-DirectAdmin.
+`when="before"` (default): nothing is applied; `when="after"`: the change is
 applied, then the client gets the failure (a stall then answers late). It fires on the
 `nth` matching request (default 1) and the following ones, `count` times (default: once
 if nth is given, else every time). `fault.matched` / `fault.fired` count what happened::
@@ -124,7 +148,7 @@ from .app import Emulator
 from .faults import Fault, parse_fault
 from .server import RecordedRequest
 from .settings import Settings
-from .state import World, default_world
+from .world import World, default_world
 from .wire import PASSWORD_RULE
 
 __all__ = [

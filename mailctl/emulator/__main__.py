@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     variants = parser.add_argument_group("provider versions")
     variants.add_argument("--da-auth-failure", choices=DA_AUTH_FAILURES, default="login_page",
                           help="how DirectAdmin answers a failed login (default %(default)s)")
-    variants.add_argument("--da-unauthorized-header", action="store_true",
-                          help="add X-DirectAdmin: Unauthorized to the login page answer")
+    variants.add_argument("--da-no-unauthorized-header", action="store_true",
+                          help="DirectAdmin's login page answer without X-DirectAdmin: Unauthorized")
     variants.add_argument("--da-email-pop", action="store_true",
                           help="newer DirectAdmin: create/modify/delete only on CMD_API_EMAIL_POP")
     variants.add_argument("--da-no-full-list", action="store_true",
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="HTTP status of a bad cPanel/WHM login (default %(default)s)")
     variants.add_argument("--whm-legacy-only", action="store_true",
                           help="WHM answers API 0 even when api.version=1 is sent")
+    variants.add_argument("--mbo-no-result-null", action="store_true",
+                          help="mailbox.org refusals without \"result\": null beside the error")
     variants.add_argument("--mbo-session-idle", type=float, default=1200.0, metavar="SECONDS",
                           help="mailbox.org session idle timeout (default %(default)s)")
     return parser
@@ -66,10 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             state_file=args.state, latency_ms=args.latency_ms, faults=faults,
             log=False if args.quiet else sys.stderr,
             da_auth_failure=args.da_auth_failure,
-            da_unauthorized_header=args.da_unauthorized_header,
+            da_unauthorized_header=not args.da_no_unauthorized_header,
             da_email_pop=args.da_email_pop, da_full_list=not args.da_no_full_list,
             da_json_list=args.da_json_list, cpanel_auth_status=args.cpanel_auth_status,
-            whm_legacy_only=args.whm_legacy_only, mbo_session_idle=args.mbo_session_idle)
+            whm_legacy_only=args.whm_legacy_only, mbo_session_idle=args.mbo_session_idle,
+            mbo_error_result_null=not args.mbo_no_result_null)
     except (ValueError, TypeError, KeyError, OSError) as error:  # bad spec or state file
         parser.error(str(error))
     try:

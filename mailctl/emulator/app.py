@@ -12,7 +12,8 @@ from typing import Any, Iterable, TextIO
 from .faults import Fault, parse_fault
 from .server import Core, EmulatorServer, RecordedRequest
 from .settings import Settings
-from .state import World, default_world
+from .statefile import StateSaver
+from .world import World, default_world
 
 # stop() waits up to this long for the accept loop to notice; tests start and stop an
 # emulator per test, and a select() on one socket this often costs next to nothing.
@@ -20,7 +21,7 @@ _POLL_SECONDS = 0.01
 
 
 class Emulator:
-    """All four providers on one 127.0.0.1 port, served from a background thread.
+    """Every provider app on one 127.0.0.1 port, served from a background thread.
 
     Use it as a context manager (or call start()/stop()). See the package docstring for
     the state API, settings and fault syntax.
@@ -35,7 +36,8 @@ class Emulator:
         self._state_file = os.fspath(state_file) if state_file is not None else None
         self.state = state if state is not None else _initial_world(self._state_file)
         stream = sys.stderr if log is True else (log or None)
-        self._core = Core(self.state, self.settings, log=stream, state_file=self._state_file)
+        self._saver = StateSaver(self.state, self._state_file) if self._state_file else None
+        self._core = Core(self.state, self.settings, log=stream, saver=self._saver)
         self._address = (host, port)
         self._tls = tls
         self._server: EmulatorServer | None = None
@@ -53,6 +55,8 @@ class Emulator:
         self._server = EmulatorServer(self._address, self._core, context)
         if self._state_file and not os.path.exists(self._state_file):
             self.state.save(self._state_file)  # so the user has a rehearsal world to edit
+        if self._saver is not None:
+            self._saver.start()
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": _POLL_SECONDS},
                                         name="mailctl-emulator", daemon=True)
@@ -69,6 +73,13 @@ class Emulator:
         server.server_close()
         thread.join()
         self._server = self._thread = None
+        if self._saver is not None:
+            self._saver.stop()  # the last changes reach the file before stop() returns
+
+    def save_state(self) -> None:
+        """Write pending changes to the state file now (no-op without one)."""
+        if self._saver is not None:
+            self._saver.flush()
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -123,8 +134,7 @@ class Emulator:
     def reset_state(self) -> None:
         """Back to the default world (same World object, so references stay valid)."""
         self.state.replace_with(default_world())
-        if self._state_file:
-            self.state.save(self._state_file)
+        self.save_state()
 
 
 def _initial_world(state_file: str | None) -> World:

@@ -25,10 +25,11 @@ from dataclasses import dataclass, fields
 from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING
 
+from .registry import NAMES as PROVIDERS
+
 if TYPE_CHECKING:
     from .wire import Request
 
-PROVIDERS = ("directadmin", "cpanel", "whm", "mailboxorg")
 ACTION_KINDS = ("latency", "reset", "stall", "truncate", "nonjson", "login_page")
 WHEN = ("before", "after")
 DEFAULT_STALL_SECONDS = 60.0

@@ -10,18 +10,21 @@ code as a refusal and show the message).
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from .settings import Settings
-from .state import MailboxOrgState, MboMailbox, World
+from .mailboxorg_state import MailboxOrgState, MboMailbox
+from .world import World
 from .wire import (
     Request,
     Response,
     json_response,
     password_problem,
     split_address,
+    valid_domain,
     valid_local_part,
 )
 
@@ -36,25 +39,35 @@ EXISTS = 1002
 INVALID_VALUE = 1003
 
 PLANS = ("light", "standard", "premium")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# mail.set may change these; mail.add accepts them plus _ADD_ONLY (and requires _REQUIRED).
-_SET_FIELDS: dict[str, type] = {
+# The documented params (API docs, and the public client generated from them). mail.set
+# may change _SET_FIELDS; mail.add accepts them plus _ADD_ONLY (and requires _REQUIRED).
+# Anything else is refused as unknown, as the real API does. QUOTA: an integer or a
+# string of digits (the public library sends strings).
+QUOTA = "quota"
+_SET_FIELDS: dict[str, Any] = {
     "password": str, "password_hash": str, "plan": str, "first_name": str, "last_name": str,
     "inboxsave": bool, "forwards": list, "memo": str, "require_reset_password": bool,
-    "language": str, "active": bool, "aliases": list, "additional_mail_quota": int,
-    "additional_cloud_quota": int,
+    "language": str, "active": bool, "aliases": list, "additional_mail_quota": QUOTA,
+    "additional_cloud_quota": QUOTA, "uid_extern": str, "allow_nets": str,
+    "same_password_disallowed": bool, "same_password_allowed": bool, "alternate_mail": str,
+    "deletion_date": str, "title": str, "birthday": str, "position": str, "department": str,
+    "company": str, "street": str, "postal_code": str, "city": str, "phone": str, "fax": str,
+    "cell_phone": str,
 }
-_ADD_ONLY: dict[str, type] = {
-    "catchall": bool, "create_own_context": bool, "title": str, "birthday": str,
-    "position": str, "department": str, "company": str, "street": str, "postal_code": str,
-    "city": str, "phone": str, "fax": str, "cell_phone": str, "recover": bool,
-    "skip_welcome_mail": bool,
+_ADD_ONLY: dict[str, Any] = {
+    "catchall": bool, "create_own_context": bool, "recover": bool, "skip_welcome_mail": bool,
 }
+# Optional params a client may send as null to mean "not given" (the public library
+# sends "uid_extern": null on every mail.add).
+_NULLABLE = frozenset({"uid_extern", "memo", "alternate_mail", "allow_nets", "deletion_date"})
 _REQUIRED = ("plan", "first_name", "last_name", "inboxsave", "forwards")
 _MAILBOX_ATTRS = {"plan", "first_name", "last_name", "inboxsave", "forwards", "memo",
                   "require_reset_password", "language", "active", "aliases",
                   "additional_mail_quota"}
-_SORT_FIELDS = ("mail", "domain", "type", "plan", "creation_date")
+_SORT_FIELDS = ("mail", "first_name", "last_name", "status", "domain", "plan", "type",
+                "creation_date")
 
 
 class RpcError(Exception):
@@ -83,14 +96,15 @@ class Call:
     def mbo(self) -> MailboxOrgState:
         return self.world.mailboxorg
 
-    def param(self, name: str, kind: type, required: bool = True, default: Any = None) -> Any:
+    def param(self, name: str, kind: Any, required: bool = True, default: Any = None) -> Any:
         if name not in self.params:
             if required:
                 raise _bad_params(f"missing required parameter '{name}'")
             return default
         value = self.params[name]
         if not _is_kind(value, kind):
-            raise _bad_params(f"'{name}' must be of type {kind.__name__}")
+            kind_name = "integer or string of digits" if kind == QUOTA else kind.__name__
+            raise _bad_params(f"'{name}' must be of type {kind_name}")
         return value
 
     def own_domain(self, domain: str) -> str:
@@ -108,7 +122,10 @@ class Call:
         return f"{local}@{domain}", mailbox
 
 
-def _is_kind(value: Any, kind: type) -> bool:
+def _is_kind(value: Any, kind: Any) -> bool:
+    if kind == QUOTA:
+        return (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or \
+            (isinstance(value, str) and value.isdigit())
     if kind is int:  # bool is an int subclass in Python, never in JSON
         return isinstance(value, int) and not isinstance(value, bool)
     if kind is list:
@@ -120,23 +137,29 @@ def _is_kind(value: Any, kind: type) -> bool:
 
 
 def handle(request: Request, world: World, settings: Settings) -> Response:
+    null = settings.mbo_error_result_null
     if request.method != "POST":
-        return json_response(_error(None, INVALID_REQUEST, "Use POST"), 405)
+        return json_response(_error(None, INVALID_REQUEST, "Use POST", null), 405)
     body = request.json_body
     if body is None:
-        return json_response(_error(None, PARSE_ERROR, "Parse error"))
+        return json_response(_error(None, PARSE_ERROR, "Parse error", null))
     if not isinstance(body, dict):
-        return json_response(_error(None, INVALID_REQUEST, "Invalid Request"))
+        return json_response(_error(None, INVALID_REQUEST, "Invalid Request", null))
     request_id = body.get("id")
     try:
         result = _dispatch(request, body, world, settings)
     except RpcError as error:
-        return json_response(_error(request_id, error.code, error.message))
+        return json_response(_error(request_id, error.code, error.message, null))
     return json_response({"jsonrpc": "2.0", "result": result, "id": request_id})
 
 
-def _error(request_id: Any, code: int, message: str) -> dict[str, Any]:
-    return {"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": request_id}
+def _error(request_id: Any, code: int, message: str, result_null: bool) -> dict[str, Any]:
+    """The real service sends `"result": null` beside the error object on refusals."""
+    answer: dict[str, Any] = {"jsonrpc": "2.0"}
+    if result_null:
+        answer["result"] = None
+    answer.update(error={"code": code, "message": message}, id=request_id)
+    return answer
 
 
 def _dispatch(request: Request, body: dict[str, Any], world: World, settings: Settings) -> Any:
@@ -221,6 +244,14 @@ def _mail_object(call: Call, address: str, box: MboMailbox, details: bool) -> di
     return item
 
 
+def _fingerprint(local: str, domain: str, box: MboMailbox, details: bool) -> tuple:
+    """Everything a mail.list item shows (see _mail_object)."""
+    return (local, domain, details, box.type, box.plan, box.memo, tuple(box.forwards),
+            tuple(box.aliases), box.creation_date, box.first_name, box.last_name, box.active,
+            box.inboxsave, box.require_reset_password, box.language, box.additional_mail_quota,
+            repr(box.extra) if box.extra else "")
+
+
 def _mail_list(call: Call) -> Any:
     domain = call.own_domain(call.param("domain", str))
     details = call.param("details", bool, required=False, default=False)
@@ -234,14 +265,22 @@ def _mail_list(call: Call) -> Any:
         raise _bad_params("'page' and 'page_size' start at 1")
     if sort_field not in _SORT_FIELDS or sort_order not in ("asc", "desc"):
         raise _bad_params(f"sort_field is one of {_SORT_FIELDS}, sort_order asc or desc")
-    items = [_mail_object(call, f"{local}@{domain}", box, details)
-             for local, box in call.mbo.mailboxes[domain].items()]
-    items.sort(key=lambda item: str(item[sort_field]), reverse=sort_order == "desc")
+    boxes = call.mbo.mailboxes[domain]
+    order = call.mbo.sorted_locals(domain, sort_field, sort_order == "desc", call.world.revision)
+    if page_size is not None:
+        # Only the requested page is turned into objects; the order comes from a cache.
+        start = ((page or 1) - 1) * page_size
+        chosen = order[start:start + page_size]
+    else:
+        chosen = order
+    items = call.mbo.row_cache.rows(
+        [(_fingerprint(local, domain, boxes[local], details),
+          (call, f"{local}@{domain}", boxes[local], details)) for local in chosen],
+        _mail_object)
     if page_size is None:
         return items
-    start = ((page or 1) - 1) * page_size
-    return {"totalHits": len(items), "totalPages": math.ceil(len(items) / page_size),
-            "results": items[start:start + page_size]}
+    return {"totalHits": len(order), "totalPages": math.ceil(len(order) / page_size),
+            "results": items}
 
 
 def _mail_get(call: Call) -> dict[str, Any]:
@@ -249,13 +288,16 @@ def _mail_get(call: Call) -> dict[str, Any]:
     return _mail_object(call, address, box, details=True)
 
 
-def _check_fields(call: Call, allowed: dict[str, type]) -> dict[str, Any]:
+def _check_fields(call: Call, allowed: dict[str, Any]) -> dict[str, Any]:
     """The params beyond `mail`, type-checked; unknown names are refused, not ignored."""
     unknown = sorted(set(call.params) - set(allowed) - {"mail"})
     if unknown:
         raise _bad_params(f"unknown parameter(s) {', '.join(unknown)}")
     changes = {name: call.param(name, kind) for name, kind in allowed.items()
-               if name in call.params}
+               if name in call.params and not (name in _NULLABLE and call.params[name] is None)}
+    for name in ("additional_mail_quota", "additional_cloud_quota"):
+        if name in changes:
+            changes[name] = int(changes[name])
     if "password" in changes and "password_hash" in changes:
         raise _bad_params("send 'password' or 'password_hash', not both")
     if "plan" in changes and changes["plan"] not in PLANS:
@@ -267,7 +309,35 @@ def _check_fields(call: Call, allowed: dict[str, type]) -> dict[str, Any]:
         problem = password_problem(changes["password"])
         if problem:
             raise RpcError(INVALID_VALUE, problem)
+    if "deletion_date" in changes:
+        changes["active"] = False  # a mailbox due for deletion is deactivated at once
     return changes
+
+
+def _check_routes(call: Call, address: str, changes: dict[str, Any]) -> None:
+    """Forwards go anywhere, but to real addresses, once each, never back to the mailbox.
+    Aliases are further addresses of this mailbox: on the account's own domains, and
+    not taken by another mailbox or its aliases."""
+    for name in ("forwards", "aliases"):
+        values = [v.strip().lower() for v in changes.get(name, [])]
+        if name not in changes:
+            continue
+        for value in values:
+            local, domain = split_address(value)
+            if not valid_local_part(local) or not valid_domain(domain):
+                raise RpcError(INVALID_VALUE, f"'{value}' is not a valid e-mail address")
+            if value == address:
+                raise RpcError(INVALID_VALUE, f"{address} cannot point at itself")
+        if len(set(values)) != len(values):
+            raise RpcError(INVALID_VALUE, f"an address is listed twice in '{name}'")
+        changes[name] = values
+    for alias in changes.get("aliases", []):
+        local, domain = split_address(alias)
+        if call.mbo.domains.get(domain) != call.account:
+            raise RpcError(INVALID_VALUE, f"the alias {alias} is not on a domain of this account")
+        owner = call.mbo.alias_owner(alias, call.world.revision)
+        if call.mbo.has_mailbox(alias) or (owner is not None and owner != address):
+            raise RpcError(EXISTS, f"The e-mail address {alias} already exists")
 
 
 def _apply(box: MboMailbox, changes: dict[str, Any]) -> None:
@@ -292,18 +362,22 @@ def _mail_add(call: Call) -> dict[str, Any]:
     changes = _check_fields(call, {**_SET_FIELDS, **_ADD_ONLY})
     if not valid_local_part(local):
         raise RpcError(INVALID_VALUE, f"'{local}' is not a valid local part")
-    if local in call.mbo.mailboxes[domain]:
-        raise RpcError(EXISTS, f"The e-mail address {local}@{domain} already exists")
+    address = f"{local}@{domain}"
+    if local in call.mbo.mailboxes[domain] or call.mbo.alias_owner(address, call.world.revision) is not None:
+        raise RpcError(EXISTS, f"The e-mail address {address} already exists")
+    _check_routes(call, address, changes)
     box = MboMailbox(None, creation_date=time.strftime("%Y-%m-%d %H:%M:%S"))
     _apply(box, changes)
-    call.mbo.mailboxes[domain][local] = box
+    call.mbo.put_mailbox(address, box)
     call.world.touch()
-    return _mail_object(call, f"{local}@{domain}", box, details=True)
+    return _mail_object(call, address, box, details=True)
 
 
 def _mail_set(call: Call) -> dict[str, Any]:
     address, box = call.existing(call.param("mail", str))
-    _apply(box, _check_fields(call, _SET_FIELDS))
+    changes = _check_fields(call, _SET_FIELDS)
+    _check_routes(call, address, changes)
+    _apply(box, changes)
     call.world.touch()
     return _mail_object(call, address, box, details=True)
 
@@ -311,6 +385,40 @@ def _mail_set(call: Call) -> dict[str, Any]:
 def _mail_del(call: Call) -> bool:
     address, _ = call.existing(call.param("mail", str))
     call.mbo.remove_mailbox(address)
+    call.world.touch()
+    return True
+
+
+# --------------------------------------------------------------------------- vacation
+
+_VACATION_FIELDS: dict[str, Any] = {"subject": str, "body": str, "start_date": str,
+                                    "end_date": str, "additional_mail_addresses": list}
+
+
+def _vacation_get(call: Call) -> dict[str, Any]:
+    address, box = call.existing(call.param("mail", str))
+    vacation = box.vacation or {}
+    return {"mail": address, "active": bool(vacation),
+            **{name: vacation.get(name, [] if kind is list else "")
+               for name, kind in _VACATION_FIELDS.items()}}
+
+
+def _vacation_set(call: Call) -> bool:
+    """Sets the notice for start_date..end_date (YYYY-MM-DD); an empty subject clears it."""
+    address, box = call.existing(call.param("mail", str))
+    unknown = sorted(set(call.params) - set(_VACATION_FIELDS) - {"mail"})
+    if unknown:
+        raise _bad_params(f"unknown parameter(s) {', '.join(unknown)}")
+    values = {name: call.param(name, kind, required=name in ("subject", "start_date", "end_date"))
+              for name, kind in _VACATION_FIELDS.items()
+              if not (name in ("body", "additional_mail_addresses") and call.params.get(name) is None)}
+    for name in ("start_date", "end_date"):
+        if not _DATE.match(values[name]):
+            raise _bad_params(f"'{name}' must be a date YYYY-MM-DD")
+    if values["end_date"] < values["start_date"]:
+        raise RpcError(INVALID_VALUE, "the vacation notice ends before it starts")
+    box.vacation = {**values, "additional_mail_addresses":
+                    list(values.get("additional_mail_addresses", []))} if values["subject"] else None
     call.world.touch()
     return True
 
@@ -328,4 +436,6 @@ _METHODS: dict[str, tuple[bool, Callable[[Call], Any]]] = {
     "mail.add": (True, _mail_add),
     "mail.set": (True, _mail_set),
     "mail.del": (True, _mail_del),
+    "mail.vacation.get": (True, _vacation_get),
+    "mail.vacation.set": (True, _vacation_set),
 }

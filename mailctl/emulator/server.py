@@ -1,7 +1,7 @@
 """The HTTP(S) server: routing by path, access log, request recording, fault application.
 
-All four providers share one port; their paths do not collide:
-`/CMD_*` DirectAdmin, `/execute/` cPanel UAPI, `/json-api/` WHM, `/v1/` mailbox.org.
+All providers share one port; their paths do not collide. Which provider serves which
+path prefix is the registry's business (registry.APPS).
 """
 
 from __future__ import annotations
@@ -17,34 +17,21 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, TextIO
 
-from . import cpanel, directadmin, mailboxorg, whm
+from . import directadmin_wire, registry
 from .faults import Fault, FaultSet
 from .settings import Settings
-from .state import World
+from .statefile import StateSaver
+from .world import World
 from .wire import HTML_TYPE, JSON_TYPE, TEXT_TYPE, Request, Response
 
 Handler = Callable[[Request, World, Settings], Response]
-
-_ROUTES: tuple[tuple[str, str, Handler], ...] = (
-    ("/CMD_", "directadmin", directadmin.handle),
-    ("/execute/", "cpanel", cpanel.handle),
-    ("/json-api/", "whm", whm.handle),
-    ("/v1/", "mailboxorg", mailboxorg.handle),
-)
 
 _NON_JSON_BODY = b"Internal error; this answer is not JSON\n"
 # Sent (cut short) by a "before" truncate fault, when no real answer exists yet.
 _STAND_IN_ANSWER = b'{"status":1,"errors":null,"data":[{"email":"info@example.com"}]}'
 
 
-def route(path: str) -> tuple[str | None, Handler | None]:
-    """(provider name, handler) for a path, (None, None) when no provider serves it."""
-    if path == "/v1":
-        path = "/v1/"
-    for prefix, provider, handler in _ROUTES:
-        if path.startswith(prefix):
-            return provider, handler
-    return None, None
+route = registry.route
 
 
 @dataclass
@@ -96,17 +83,18 @@ class Core:
     faults: FaultSet = field(default_factory=FaultSet)
     recorder: Recorder = field(default_factory=Recorder)
     log: TextIO | None = None
-    state_file: str | None = None
+    saver: StateSaver | None = None  # set when a --state file is kept
     stopping: threading.Event = field(default_factory=threading.Event)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def dispatch(self, handler: Handler, request: Request) -> Response:
-        """Run a provider handler under the world lock; save the state file if it changed."""
+        """Run a provider handler under the world lock; tell the saver if it changed."""
         with self.world.lock:
             revision = self.world.revision
             response = handler(request, self.world, self.settings)
-            if self.state_file and self.world.revision != revision:
-                self.world.save(self.state_file)
+            changed = self.world.revision != revision
+        if changed and self.saver is not None:
+            self.saver.changed()
         return response
 
     def log_access(self, client: str, request: Request, outcome: int | str) -> None:
@@ -260,7 +248,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             kind = response.content_type if response is not None else JSON_TYPE
             self._send(Response(200, _NON_JSON_BODY, kind))
         else:  # login_page
-            self._send(directadmin.login_page(self.server.core.settings))
+            # The bare page, without X-DirectAdmin: what a client that reads only the body sees.
+            self._send(directadmin_wire.login_page(self.server.core.settings, header=False))
 
     def _reset(self) -> None:
         """Close with an RST and no answer (SO_LINGER 0), like a crashed proxy."""

@@ -18,8 +18,9 @@ class Settings:
     # DirectAdmin: how a failed login is answered — 200 + HTML login page, a 302 to the
     # login page, or 401 + {"error":"Not logged in","success":"no"}.
     da_auth_failure: str = "login_page"
-    # DirectAdmin: add `X-DirectAdmin: Unauthorized` to the login-page answer.
-    da_unauthorized_header: bool = False
+    # DirectAdmin: add `X-DirectAdmin: Unauthorized` to the login-page answer (real servers
+    # send it, and clients test for it; off plays a release or proxy that drops it).
+    da_unauthorized_header: bool = True
     # DirectAdmin "newer server": create/modify/delete live only on CMD_API_EMAIL_POP and
     # CMD_API_POP answers "unknown command" for them. Off: CMD_API_EMAIL_POP is unknown.
     da_email_pop: bool = False
@@ -31,6 +32,9 @@ class Settings:
     cpanel_auth_status: int = 401
     # WHM: answer in the legacy API 0 form even when api.version=1 is sent.
     whm_legacy_only: bool = False
+    # mailbox.org: refusals carry `"result": null` beside the error object, as the real
+    # service sends them. Off: the error object alone (strict JSON-RPC 2.0).
+    mbo_error_result_null: bool = True
     # mailbox.org: seconds a session may stay unused before it answers 253.
     mbo_session_idle: float = 1200.0
     # Added to every request, in milliseconds.

@@ -3,7 +3,8 @@
 API 1 failures are HTTP 200 with `metadata.result: 0` and `metadata.reason` (and no
 `data`); API 0's `passwd` answers `{"passwd": [{"status": 0|1, ...}]}` and reads the new
 password from `pass`, not `password` — exactly the trap a client falls into when it
-forgets `api.version`.
+forgets `api.version`. A token whose ACLs lack the function gets HTTP 200 with a
+`cpanelresult` envelope, in both versions (whm_auth).
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ from typing import Any, Callable
 
 from . import cpanel
 from .settings import Settings
-from .state import CpanelAccount, World, WhmState, WhmUser
-from .wire import (
-    Request,
-    Response,
-    credentials,
-    json_response,
-    password_problem,
-    token_or_password,
-)
+from .world import World
+from .whm_auth import WhmLogin, access_denied, allowed, authenticate, reachable
+from .wire import Request, Response, json_response, password_problem
+
+VERSION = "11.126.0.9"
+# The ACL each function needs (the emulator's choice where WHM's documentation is silent:
+# reading accounts and acting as one need list-accts). None: any valid login.
+_ACLS: dict[str, str | None] = {
+    "passwd": "passwd", "getdomainowner": "list-accts", "uapi_cpanel": "list-accts",
+    "listaccts": "list-accts", "applist": None, "version": None, "myprivs": None,
+}
+_ALL_ACLS = ("all", "list-accts", "passwd", "create-acct", "kill-acct", "suspend-acct")
 
 
 class WhmRefusal(Exception):
@@ -28,43 +32,29 @@ class WhmRefusal(Exception):
 
 
 def handle(request: Request, world: World, settings: Settings) -> Response:
-    caller = _authenticate(request, world.whm)
-    if caller is None:
+    login = authenticate(request, world.whm)
+    if login is None:
         return cpanel.auth_failure(settings)
     function = request.path[len("/json-api/"):].strip("/")
+    if function in _ACLS and not allowed(login, _ACLS[function]):
+        return json_response(access_denied())
     form = request.form
     if form.get("api.version") == "1" and not settings.whm_legacy_only:
-        return json_response(_api1(world, caller, function, form))
-    return json_response(_api0(world, caller, function, form))
-
-
-def _authenticate(request: Request, whm: WhmState) -> str | None:
-    creds = credentials(request)
-    user = whm.users.get(creds.user) if creds else None
-    if creds is None or user is None:
-        return None
-    return creds.user if token_or_password(creds, "whm", user.password, user.tokens) else None
+        return json_response(_api1(world, login, function, form))
+    return json_response(_api0(world, login.user, function, form))
 
 
 def _unknown_app(function: str, version: int) -> str:
     return f'Unknown app ("{function}") requested for this version ({version}) of the API.'
 
 
-def _reachable(world: World, caller: str, name: str) -> CpanelAccount | None:
-    """The cPanel account if the caller may manage it: root reaches all, a reseller its own."""
-    account = world.cpanel.accounts.get(name)
-    user: WhmUser = world.whm.users[caller]
-    if account is None or (user.role != "root" and account.owner != caller):
-        return None
-    return account
-
-
 def _change_password(world: World, caller: str, name: str, password: str,
                      update_db: bool) -> tuple[str, list[str]]:
-    """Shared by both API versions: (message, services whose password changed)."""
+    """Shared by both API versions: (message, services whose password changed). API
+    tokens are kept: in cPanel a token outlives a change of the account password."""
     if not name:
         raise WhmRefusal("No user name was given.")
-    account = _reachable(world, caller, name)
+    account = reachable(world, caller, name)
     if account is None:
         raise WhmRefusal(f'The user "{name}" does not exist or you do not own it.')
     if account.suspended:
@@ -84,13 +74,15 @@ def _change_password(world: World, caller: str, name: str, password: str,
 
 # --------------------------------------------------------------------------- API 1
 
+Api1 = Callable[[World, WhmLogin, dict[str, str]], tuple[Any, list[str]]]
 
-def _api1(world: World, caller: str, function: str, form: dict[str, str]) -> dict[str, Any]:
+
+def _api1(world: World, login: WhmLogin, function: str, form: dict[str, str]) -> dict[str, Any]:
     implementation = _API1.get(function)
     try:
         if implementation is None:
             raise WhmRefusal(_unknown_app(function, 1))
-        data, messages = implementation(world, caller, form)
+        data, messages = implementation(world, login, form)
     except WhmRefusal as refusal:
         return {"metadata": _metadata(function, 0, str(refusal))}
     return {"metadata": _metadata(function, 1, "OK", messages), "data": data}
@@ -102,26 +94,26 @@ def _metadata(function: str, result: int, reason: str,
             "output": {"warnings": None, "messages": messages or None}}
 
 
-def _passwd1(world: World, caller: str, form: dict[str, str]) -> tuple[Any, list[str]]:
-    message, services = _change_password(world, caller, form.get("user", "").strip(),
+def _passwd1(world: World, login: WhmLogin, form: dict[str, str]) -> tuple[Any, list[str]]:
+    message, services = _change_password(world, login.user, form.get("user", "").strip(),
                                           form.get("password", ""),
                                           form.get("db_pass_update", "1") != "0")
     return {"app": services}, [message]
 
 
-def _getdomainowner(world: World, caller: str, form: dict[str, str]) -> tuple[Any, list[str]]:
+def _getdomainowner(world: World, login: WhmLogin, form: dict[str, str]) -> tuple[Any, list[str]]:
     domain = form.get("domain", "").strip().lower()
     if not domain:
         raise WhmRefusal("No domain was given.")
     owner = world.cpanel.domains.get(domain)
-    if owner is not None and _reachable(world, caller, owner) is None:
+    if owner is not None and reachable(world, login.user, owner) is None:
         owner = None  # a reseller must not learn about other resellers' domains
     return {"user": owner}, []
 
 
-def _uapi_cpanel(world: World, caller: str, form: dict[str, str]) -> tuple[Any, list[str]]:
+def _uapi_cpanel(world: World, login: WhmLogin, form: dict[str, str]) -> tuple[Any, list[str]]:
     name = form.get("cpanel.user", "").strip()
-    if not name or _reachable(world, caller, name) is None:
+    if not name or reachable(world, login.user, name) is None:
         raise WhmRefusal(f'The user "{name}" does not exist or you do not own it.')
     module, function = form.get("cpanel.module", ""), form.get("cpanel.function", "")
     if not module or not function:
@@ -131,10 +123,48 @@ def _uapi_cpanel(world: World, caller: str, form: dict[str, str]) -> tuple[Any, 
     return {"uapi": cpanel.call_uapi(world, name, module, function, args)}, []
 
 
-_API1: dict[str, Callable[[World, str, dict[str, str]], tuple[Any, list[str]]]] = {
+def _applist(world: World, login: WhmLogin, form: dict[str, str]) -> tuple[Any, list[str]]:
+    return {"app": sorted(name for name in _API1 if allowed(login, _ACLS.get(name)))}, []
+
+
+def _version(world: World, login: WhmLogin, form: dict[str, str]) -> tuple[Any, list[str]]:
+    return {"version": VERSION}, []
+
+
+def _myprivs(world: World, login: WhmLogin, form: dict[str, str]) -> tuple[Any, list[str]]:
+    if login.acls is None:
+        granted = set(_ALL_ACLS) if world.whm.users[login.user].role == "root" \
+            else set(_ALL_ACLS) - {"all"}
+    else:
+        granted = set(login.acls)
+    return {"privileges": [{acl: int(acl in granted) for acl in sorted(set(_ALL_ACLS) | granted)}]}, []
+
+
+def _listaccts(world: World, login: WhmLogin, form: dict[str, str]) -> tuple[Any, list[str]]:
+    search = form.get("search", "").strip().lower()
+    kind = form.get("searchtype", "user")
+    rows = []
+    for name in sorted(world.cpanel.accounts):
+        account = reachable(world, login.user, name)
+        if account is None:
+            continue
+        fields = {"user": name, "domain": account.main_domain, "owner": account.owner}
+        if search and search not in fields.get(kind, name).lower():
+            continue
+        rows.append({**fields, "email": "", "plan": "default", "suspended": int(account.suspended),
+                     "suspendreason": "not suspended" if not account.suspended else "suspended",
+                     "maxpop": "unlimited"})
+    return {"acct": rows}, []
+
+
+_API1: dict[str, Api1] = {
     "passwd": _passwd1,
     "getdomainowner": _getdomainowner,
     "uapi_cpanel": _uapi_cpanel,
+    "applist": _applist,
+    "version": _version,
+    "myprivs": _myprivs,
+    "listaccts": _listaccts,
 }
 
 

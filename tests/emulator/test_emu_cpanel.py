@@ -53,7 +53,8 @@ def test_list_pops_with_disk_byte_fields(uapi):
         "domain": "example.com", "_diskquota": 500 * MB, "_diskused": int(230.25 * MB),
         "diskquota": "500", "txtdiskquota": "500", "diskused": 230.25, "diskusedpercent": 46,
         "humandiskquota": "500 MB", "humandiskused": "230.25 MB", "mtime": 1700000000,
-        "suspended_incoming": 0, "suspended_login": 0, "suspended_outgoing": 0}
+        "suspended_incoming": 0, "suspended_login": 0, "suspended_outgoing": 0,
+        "hold_outgoing": 0, "has_suspended": 0}
 
 
 def test_list_pops_with_disk_filters(uapi):

@@ -163,14 +163,15 @@ def test_failed_login_default_is_200_login_page(da):
     assert response.headers["Content-Type"].startswith("text/html")
     assert "<title>DirectAdmin Login</title>" in response.text
     assert 'action="/CMD_LOGIN"' in response.text
-    assert "X-DirectAdmin" not in response.headers
+    assert response.headers["X-DirectAdmin"] == "Unauthorized"
 
 
-def test_failed_login_page_with_unauthorized_header(emu, da):
-    emu.settings.da_unauthorized_header = True
+def test_failed_login_page_without_unauthorized_header(emu, da):
+    emu.settings.da_unauthorized_header = False
     response = da("CMD_API_LOGIN_TEST", auth=("nobody", "x"))
     assert response.status_code == 200
-    assert response.headers["X-DirectAdmin"] == "Unauthorized"
+    assert "<title>DirectAdmin Login</title>" in response.text
+    assert "X-DirectAdmin" not in response.headers
 
 
 def test_failed_login_as_redirect(emu, da, http):
@@ -239,11 +240,26 @@ def test_modify_quota_only_keeps_password(emu, da):
     assert (mailbox.password, mailbox.quota_mb) == ("mailbox-secret", 0)
 
 
-def test_modify_without_quota_is_refused(emu, da, dawire):
+def test_modify_without_quota_keeps_the_quota(emu, da, dawire):
+    # Clients change only the password this way.
     answer = dawire.decode(da("CMD_API_POP", action="modify", domain="example.com", user="sales",
                               passwd=STRONG, passwd2=STRONG).text)
-    assert answer["error"] == "1"
-    assert emu.state.directadmin.mailbox("sales@example.com").password == "mailbox-secret"
+    assert answer["error"] == "0"
+    mailbox = emu.state.directadmin.mailbox("sales@example.com")
+    assert (mailbox.password, mailbox.quota_mb, mailbox.limit) == (STRONG, 500, 200)
+
+
+def test_modify_password_without_passwd2(emu, da, dawire):
+    answer = dawire.decode(da("CMD_API_POP", action="modify", domain="example.com", user="info",
+                              passwd=STRONG).text)
+    assert answer["error"] == "0"
+    assert emu.state.directadmin.mailbox("info@example.com").password == STRONG
+
+
+def test_create_without_passwd2_as_documented(emu, da, dawire):
+    fields = {k: v for k, v in CREATE.items() if k != "passwd2"}
+    assert dawire.decode(da("CMD_API_POP", **fields).text)["error"] == "0"
+    assert emu.state.directadmin.mailbox("new@example.com").password == STRONG
 
 
 def test_modify_rename_and_unknown(emu, da, dawire):

@@ -88,6 +88,7 @@ def test_state_file_round_trip(tmp_path, http):
         assert path.exists()  # written at start so it can be edited
         http.post(f"{first.url}/execute/Email/add_pop", data={"email": "kept", "password": STRONG},
                   headers={"Authorization": "cpanel demo:demo-secret"})
+        first.save_state()  # saves are batched; this one is forced
         on_disk = json.loads(path.read_text())
         assert "kept" in on_disk["cpanel"]["mailboxes"]["example.com"]
     assert [p.name for p in tmp_path.iterdir()] == ["world.json"]  # no temp files left
