@@ -94,7 +94,10 @@ class JsonRpcClient:
         answered_id = payload.get("id")
         if answered_id is not None and str(answered_id) != request_id:
             raise self._malformed(method, f"it answers request id {answered_id!r}, not {request_id!r}")
-        has_result, has_error = "result" in payload, "error" in payload
+        # mailbox.org sends `"result": null` beside the error of a refusal; an error with
+        # a real result beside it is still nonsense.
+        has_error = payload.get("error") is not None
+        has_result = "result" in payload and not (has_error and payload["result"] is None)
         if has_result == has_error:
             raise self._malformed(method, "it must hold exactly one of 'result' and 'error'")
         if has_result:
