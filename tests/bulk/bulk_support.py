@@ -8,14 +8,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from mailctl.emulator import Emulator
 
-SECRET = "demo-secret"
-PROVIDERS = ("directadmin", "cpanel", "whm", "mailboxorg")
-USERS = {"directadmin": "demo", "cpanel": "demo", "whm": "root", "mailboxorg": "demo"}
-DOMAIN = "example.com"
+from provider_table import DOMAIN, PROVIDERS, SECRET, log_in, mail_state, write_of  # noqa: F401
 
 
 @dataclass
@@ -27,10 +23,7 @@ class Panel:
 
     @property
     def state(self):
-        world = self.emu.state
-        # WHM manages the cPanel accounts of the server: their mailboxes are cPanel's.
-        return {"directadmin": world.directadmin, "cpanel": world.cpanel, "whm": world.cpanel,
-                "mailboxorg": world.mailboxorg}[self.name]
+        return mail_state(self.emu, self.name)
 
     def addresses(self, domain: str = DOMAIN) -> set[str]:
         with self.emu.state.lock:
@@ -42,39 +35,11 @@ class Panel:
 
     def writes(self) -> list[tuple[str, str]]:
         """(operation, address) of every mailbox write that reached the server, in order."""
-        return [w for w in (_write(r) for r in self.emu.requests) if w is not None]
-
-
-_OPERATIONS = {
-    "create": "create", "delete": "delete", "modify": "passwd",  # DirectAdmin actions
-    "add_pop": "create", "delete_pop": "delete", "passwd_pop": "passwd",  # UAPI functions
-    "mail.add": "create", "mail.del": "delete", "mail.set": "passwd",  # mailbox.org methods
-}
-
-
-def _write(request) -> tuple[str, str] | None:
-    if request.provider == "mailboxorg":
-        body = json.loads(request.body)
-        operation = _OPERATIONS.get(body.get("method"))
-        return (operation, body["params"]["mail"]) if operation else None
-    form = dict(parse_qsl(request.body.decode(), keep_blank_values=True))
-    if request.provider == "directadmin":
-        operation = _OPERATIONS.get(form.get("action", "")) if request.path.startswith("/CMD_API_") else None
-        return (operation, f"{form['user']}@{form['domain']}") if operation and "user" in form else None
-    function = form.get("cpanel.function") or request.path.rpartition("/")[2]
-    operation = _OPERATIONS.get(function) if function in ("add_pop", "delete_pop", "passwd_pop") else None
-    if operation is None:
-        return None
-    local = form["email"]
-    return (operation, local if "@" in local else f"{local}@{form['domain']}")
+        return [w for w in (write_of(r) for r in self.emu.requests) if w is not None]
 
 
 def login(cli, emu, provider: str, name: str | None = None) -> None:
-    name = name or provider
-    result = cli("profile", "add", name, "--provider", provider, "--url", emu.url, "--user", USERS[provider])
-    assert result.exit_code == 0, result.stderr
-    result = cli("-p", name, "session", "login", "--secret-stdin", stdin=SECRET + "\n")
-    assert result.exit_code == 0, result.stderr
+    log_in(cli, emu, provider, name=name)
 
 
 def csv_file(path: Path, rows: list[dict[str, Any]], columns: list[str] | None = None) -> Path:

@@ -7,33 +7,22 @@ from pathlib import Path
 
 from mailctl.emulator import Emulator
 
-SECRET = "demo-secret"  # every provider's login in the emulator's default world
-USERS = {"directadmin": "demo", "cpanel": "demo", "whm": "root", "mailboxorg": "demo"}
-PROVIDERS = tuple(USERS)
-DOMAIN = "example.com"
-NEW_PASSWORD = "N3w-Mailbox-pass"  # passes every emulated provider's password rule
+from provider_table import DOMAIN, NEW_PASSWORD, PROVIDERS, SECRET, mail_state  # noqa: F401
+from provider_table import add_profile as _add_profile
+from provider_table import log_in as _log_in
 
 
 def add_profile(cli, emu: Emulator, provider: str) -> None:
     """A profile named after the provider, made the default; no credentials stored."""
-    result = cli("profile", "add", provider, "--provider", provider, "--url", emu.url, "--user", USERS[provider])
-    assert result.exit_code == 0, result.stderr
+    _add_profile(cli, emu, provider)
     assert cli("profile", "use", provider).exit_code == 0
 
 
 def log_in(cli, emu: Emulator, provider: str) -> None:
     """The provider's profile, default and logged in; the request log starts empty."""
-    add_profile(cli, emu, provider)
-    result = cli("session", "login", "--secret-stdin", stdin=SECRET + "\n")
-    assert result.exit_code == 0, result.stderr
+    _log_in(cli, emu, provider)
+    assert cli("profile", "use", provider).exit_code == 0
     emu.clear_requests()
-
-
-def mail_state(emu: Emulator, provider: str):
-    """The emulator's state of the provider's mailboxes (WHM manages cPanel's)."""
-    world = emu.state
-    return {"directadmin": world.directadmin, "cpanel": world.cpanel, "whm": world.cpanel,
-            "mailboxorg": world.mailboxorg}[provider]
 
 
 def addresses(emu: Emulator, provider: str) -> list[str]:
