@@ -40,11 +40,6 @@ class ProviderRefused(MailctlError):
     code = "refused"
 
 
-class NotImplementedYet(MailctlError):
-    exit_code = EXIT_REFUSED
-    code = "not_implemented"
-
-
 class UsageError(MailctlError):
     """Bad input caught before anything was sent."""
 

@@ -23,7 +23,8 @@ def passwd(
     password_file: PasswordFile = None,
     generate: Generate = False,
 ) -> None:
-    """Change a hosting account's login password (WHM, DirectAdmin admins and resellers)."""
+    """Change a hosting account's login password (where the panel lets the profile's login
+    do it: an administrator or reseller)."""
     from mailctl.credentials import PasswordSource
     from mailctl.output import ACCOUNT_PASSWORD_COLUMNS
 

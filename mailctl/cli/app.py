@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mailctl import __version__
+from mailctl import __version__, providers
 from mailctl.cli import account, audit, completers, completion, demo, domain, passwd, pop, profile, session
 from mailctl.cli.runtime import Runtime
 from mailctl.output import MODES
@@ -19,7 +19,7 @@ from mailctl.output import MODES
 app = typer.Typer(
     name="mailctl",
     cls=completion.CompletingGroup,
-    help="Manage mailboxes on DirectAdmin, cPanel, WHM and mailbox.org from one command line.",
+    help=f"Manage mailboxes on {providers.labels(providers.specs())} from one command line.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -94,7 +94,8 @@ app.add_typer(profile.app, name="profile", help="Named connections to panels (st
 app.add_typer(session.app, name="session", help="Store, check and forget a profile's credentials.")
 app.add_typer(domain.app, name="domain", help="Domains the profile can manage.")
 app.add_typer(pop.app, name="pop", help="Mailboxes: list, create, delete.")
-app.add_typer(account.app, name="account", help="Hosting account login passwords (WHM, DirectAdmin).")
+app.add_typer(account.app, name="account", help="Hosting account login passwords ("
+              + providers.labels([s for s in providers.specs() if s.supports("account passwd")]) + ").")
 app.command("passwd", help="Change a mailbox password.")(passwd.passwd)
 app.command("audit", help="Show the log of changes made through mailctl.")(audit.audit)
 app.command("completion")(completion.completion)

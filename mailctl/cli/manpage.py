@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 import click
 
-from mailctl import __version__
+from mailctl import __version__, providers
 from mailctl.errors import (
     EXIT_AUTH, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_TRANSPORT, EXIT_USAGE,
 )
@@ -193,7 +193,7 @@ def _commands(root: click.Group) -> Iterator[str]:
 
 DESCRIPTION = [
     "mailctl is one command line for the mailboxes a system administrator runs on other "
-    "people's hosting panels: DirectAdmin, cPanel (UAPI), WHM and the mailbox.org Business API. "
+    f"people's hosting panels: {providers.labels(providers.specs())}. "
     "A profile names one server or account; the same commands work for all of them.",
     "Data goes to standard output, everything else (messages, prompts, errors) to standard error. "
     "On a terminal the data is a table; in a pipe it is plain text, one record per line with "
@@ -248,7 +248,7 @@ def _files() -> list[tuple[str, str]]:
          "'mailctl audit' shows it."),
         (f"keyring service \"{SERVICE}\"",
          "The OS keyring entries: one per profile, named after it, and PROFILE:session for a "
-         "provider session (mailbox.org)."),
+         "provider session (providers that have sessions)."),
     ]
 
 
@@ -263,10 +263,11 @@ EXIT_STATUS = [
     (EXIT_INTERRUPTED, "Interrupted."),
 ]
 
+_FIRST = providers.spec(providers.NAMES[0])
 EXAMPLES = [
-    ("Add a DirectAdmin server, check and store its password, look around:",
-     ["mailctl profile add prod --provider directadmin \\",
-      "    --url https://panel.example.com:2222 --user admin",
+    (f"Add a {_FIRST.label} server, check and store its {_FIRST.secret}, look around:",
+     [f"mailctl profile add prod --provider {_FIRST.name} \\",
+      f"    --url {_FIRST.url_hint} --user admin",
       "mailctl session login",
       "mailctl domain list",
       "mailctl pop list example.com"]),

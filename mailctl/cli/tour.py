@@ -23,8 +23,8 @@ import keyring
 from mailctl.environment import Environment
 from mailctl.memory_keyring import MemoryKeyring
 
-# The emulator's default world (mailctl.emulator): DirectAdmin user `demo` owns
-# example.com; `admin` is the server's administrator. Both use this password.
+# The emulator's default world (mailctl.emulator): on every provider user `demo` owns
+# example.com, and uses this password; so does the toured provider's administrator.
 DEMO_SECRET = "demo-secret"
 
 
@@ -34,10 +34,18 @@ class Step:
     args: tuple[str, ...]
 
 
+def toured():
+    """The provider the tour shows: the first whose emulated world has an administrator."""
+    from mailctl import providers
+
+    return next(spec for spec in providers.specs() if spec.demo_admin)
+
+
 def steps(url: str) -> list[Step]:
+    spec = toured()
     return [
         Step("A profile is a named connection to a panel. The config file never holds a secret.",
-             ("profile", "add", "shop", "--provider", "directadmin", "--url", url, "--user", "demo")),
+             ("profile", "add", "shop", "--provider", spec.name, "--url", url, "--user", "demo")),
         Step("session login asks for the password without echoing it, checks it with the server, "
              "and only then stores it in the keyring (here: an in-memory one).",
              ("session", "login")),
@@ -53,7 +61,7 @@ def steps(url: str) -> list[Step]:
         Step("Deleting asks for confirmation at a terminal; --yes answers it in scripts.",
              ("pop", "delete", "hello@example.com", "--yes")),
         Step("A second profile: the server's administrator.",
-             ("profile", "add", "server", "--provider", "directadmin", "--url", url, "--user", "admin")),
+             ("profile", "add", "server", "--provider", spec.name, "--url", url, "--user", spec.demo_admin)),
         Step("-p picks a profile for one command (MAILCTL_PROFILE does the same for a shell).",
              ("-p", "server", "session", "login")),
         Step("An administrator can change a hosting account's login password.",
@@ -107,8 +115,11 @@ class Tour:
             environ = sandbox_environ(self.env.environ, Path(root))
             if self.no_color:
                 environ["NO_COLOR"] = "1"  # the same as --no-color, without repeating it on every line
-            self.say(f"mailctl demo: a built-in emulator of DirectAdmin, cPanel, WHM and mailbox.org is "
-                     f"listening on {emulator.url}.")
+            from mailctl import providers
+
+            specs = providers.specs()
+            self.say(f"mailctl demo: a built-in emulator of all {len(specs)} providers mailctl speaks "
+                     f"({providers.labels(specs)}) is listening on {emulator.url}; the tour uses {toured().label}.")
             self.say("Every command below is a real mailctl run against it, with a throwaway config and "
                      "keyring; nothing of yours is read or changed.")
             tour = steps(emulator.url)
@@ -129,6 +140,8 @@ class Tour:
                     return code
         self.say()
         self.say("That was the tour; the emulator has stopped and the sandbox is gone.")
-        self.say("Your own server: mailctl profile add NAME --provider directadmin|cpanel|whm|mailboxorg "
+        from mailctl import providers
+
+        self.say(f"Your own server: mailctl profile add NAME --provider {'|'.join(providers.NAMES)} "
                  "--url URL --user USER, then mailctl session login. More: man mailctl.")
         return 0

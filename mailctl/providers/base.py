@@ -131,6 +131,9 @@ class ProviderSpec:
     mailbox_fields: tuple[str, ...] = ()
     # Said once by `profile add` (e.g. the credential is root-level).
     add_warning: str | None = None
+    # The login of the emulator's default world that may change hosting accounts'
+    # passwords, where there is one: `mailctl demo` tours the first provider that has it.
+    demo_admin: str | None = None
 
     # -- the backend ---------------------------------------------------------------------
     def backend_class(self) -> "type[Backend]":

@@ -9,6 +9,7 @@ SPEC = ProviderSpec(
     backend="mailctl.backends.directadmin:Backend",
     secret="password or login key",
     url_hint="https://panel.example.com:2222",
+    demo_admin="admin",
     operations=BASIC | {"passwd --self", "account passwd"},
     profile_options=(
         Option("login_as", "--login-as", "act as USER (admin|USER login).", metavar="USER",
