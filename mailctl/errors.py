@@ -1,5 +1,5 @@
-"""mailctl's errors. Each class carries its exit code (DESIGN.md, "Exit codes"), so the
-mapping from failure to exit status lives here and nowhere else."""
+"""mailctl's errors. Each class carries its exit code (docs/architecture.md, "Exit
+codes"), so the mapping from failure to exit status lives here and nowhere else."""
 
 from __future__ import annotations
 

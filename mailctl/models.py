@@ -1,5 +1,5 @@
 """What backends return. Plain dataclasses with the JSON field names of the contract
-(DESIGN.md, "Output"): sizes carry their unit in the key, `None` means unknown."""
+(docs/architecture.md, "Output"): sizes carry their unit in the key, `None` means unknown."""
 
 from __future__ import annotations
 

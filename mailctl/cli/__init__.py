@@ -1,5 +1,6 @@
 """Entry point of the command line: runs the Typer app and maps every failure to one
-line on stderr and the exit code of DESIGN.md. This is the only place that exits."""
+line on stderr and its exit code (docs/architecture.md). This is the only place that
+exits."""
 
 from __future__ import annotations
 

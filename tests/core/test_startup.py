@@ -1,4 +1,4 @@
-"""Start-up cost is a feature (DESIGN.md): the CLI's import must not pull in the heavy
+"""Start-up cost is a feature (docs/architecture.md): the CLI's import must not pull in the heavy
 libraries; they load inside the commands that need them."""
 
 import json
