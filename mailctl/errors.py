@@ -10,6 +10,8 @@ EXIT_NOT_FOUND = 3
 EXIT_AUTH = 4
 EXIT_TRANSPORT = 5
 EXIT_PARTIAL = 6
+# plan --detailed-exitcode: the live state differs from the estate file (not an error).
+EXIT_CHANGES = 7
 EXIT_INTERRUPTED = 130
 
 
@@ -125,3 +127,10 @@ class Interrupted(MailctlError):
 
     exit_code = EXIT_INTERRUPTED
     code = "interrupted"
+
+
+class StalePlan(MailctlError):
+    """apply PLAN: the live state is no longer the one the saved plan was made from."""
+
+    exit_code = EXIT_REFUSED
+    code = "stale_plan"

@@ -381,6 +381,10 @@ class Output:
         """A document that is itself the data (a shell script), written as it is."""
         self._write(text)
 
+    def lines(self, lines: Iterable[str]) -> None:
+        """Text for a person on stdout, a line each; server text in them is shown harmlessly."""
+        self._write_chunks(visible(line) + "\n" for line in lines)
+
     def _write(self, text: str) -> None:
         self._write_chunks((text,))
 
@@ -636,3 +640,13 @@ BULK_PLAN_COLUMNS = (
     Column("action", "Action"),
     Column("details", "Details", free_text=True),
 )
+# plan in a pipe: one line per change.
+PLAN_CHANGE_COLUMNS = (
+    Column("profile", "Profile"),
+    Column("domain", "Domain"),
+    Column("action", "Action"),
+    Column("kind", "Kind"),
+    Column("address", "Address"),
+    Column("details", "Details", free_text=True),
+)
+

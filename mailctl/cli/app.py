@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from mailctl import __version__, providers
-from mailctl.cli import account, audit, completers, completion, demo, domain, passwd, pop, profile, session
+from mailctl.cli import account, audit, completers, completion, demo, domain, estate, passwd, pop, profile, session
 from mailctl.cli.runtime import Runtime
 from mailctl.output import MODES
 
@@ -97,6 +97,9 @@ app.add_typer(pop.app, name="pop", help="Mailboxes: list, create, delete.")
 app.add_typer(account.app, name="account", help="Hosting account login passwords ("
               + providers.labels([s for s in providers.specs() if s.supports("account passwd")]) + ").")
 app.command("passwd", help="Change a mailbox password.")(passwd.passwd)
+app.command("export", help="Write the live state as an estate file (docs/estate.md).")(estate.export)
+app.command("plan", help="Show what differs between an estate file and the live state.")(estate.plan)
+app.command("apply", help="Make the live state what an estate file declares.")(estate.apply)
 app.command("audit", help="Show the log of changes made through mailctl.")(audit.audit)
 app.command("completion")(completion.completion)
 app.command("demo")(demo.demo)

@@ -17,7 +17,7 @@ import click
 
 from mailctl import __version__, providers
 from mailctl.errors import (
-    EXIT_AUTH, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_TRANSPORT, EXIT_USAGE,
+    EXIT_AUTH, EXIT_CHANGES, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_TRANSPORT, EXIT_USAGE,
 )
 
 PROG = "mailctl"
@@ -260,6 +260,7 @@ EXIT_STATUS = [
     (EXIT_AUTH, "Authentication or permission failure, or no stored credentials."),
     (EXIT_TRANSPORT, "Could not talk to the server: connection, TLS, timeout, or an answer it could not read."),
     (EXIT_PARTIAL, "A bulk run finished and some items failed (the report says which)."),
+    (EXIT_CHANGES, "plan --detailed-exitcode: the live state differs from the estate file."),
     (EXIT_INTERRUPTED, "Interrupted."),
 ]
 
