@@ -77,7 +77,7 @@ def test_exit_status_matches_the_readme_table(page):
     readme_codes = re.findall(r"^\| (\d+) \|", table, flags=re.M)
     exit_status = page.split(".SH EXIT STATUS")[1].split(".SH EXAMPLES")[0]
     assert re.findall(r"^\.TP\n(\d+)$", exit_status, flags=re.M) == readme_codes
-    assert readme_codes == ["0", "1", "2", "3", "4", "5", "6", "130"]
+    assert readme_codes == ["0", "1", "2", "3", "4", "5", "6", "7", "130"]
 
 
 def test_no_text_line_would_be_read_as_a_request(generated):
