@@ -306,11 +306,26 @@ def short_list(names: Sequence[str], shown: int = 3) -> str:
     return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
+class _Unknown:
+    """A value the provider does not report, where None would read as something else
+    (a null quota is "unlimited"); rows of several providers carry it in table and plain."""
+
+    def __str__(self) -> str:
+        return "-"
+
+
+UNKNOWN = _Unknown()
+
+
 def quota_text(value: int | None) -> str:
+    if value is UNKNOWN:
+        return "-"
     return "unlimited" if value is None else f"{value} MB"
 
 
 def quota_plain(value: int | None) -> str:
+    if value is UNKNOWN:
+        return "-"
     return "unlimited" if value is None else str(value)
 
 
@@ -586,6 +601,14 @@ _PROFILE_DETAIL_COLUMNS = (
 )
 
 
+def fleet_mailbox_columns(specs: Sequence) -> tuple:
+    """pop list over several profiles: the profile, every provider's columns, then the
+    fields any of these providers adds. A provider without quotas gives UNKNOWN quotas."""
+    extra = list(dict.fromkeys(name for spec in specs for name in spec.mailbox_fields))
+    return ((Column("profile", "Profile"),) + MAILBOX_COLUMNS
+            + tuple(Column(name, name.replace("_", " ").capitalize(), free_text=True) for name in extra))
+
+
 def profile_detail_columns(provider_options: Sequence) -> tuple:
     """profile show: the common settings with the provider's own options (spec.Option)
     after the default flag."""
@@ -600,6 +623,7 @@ SESSION_COLUMNS = (
     Column("authenticated", "Authenticated"),
     Column("session", "Session"),
 )
+SESSION_ERROR_COLUMN = Column("error", "Error", free_text=True)
 RESULT_COLUMNS = (
     Column("address", "Address"),
     Column("outcome", "Outcome"),
@@ -628,7 +652,8 @@ AUDIT_COLUMNS = (
     Column("error", "Error", table=_audit_error, plain=_audit_code, free_text=True),
 )
 # Bulk runs (--from-file): one record per input row; `row` is its line in the file.
-BULK_RESULT_COLUMNS = (
+BULK_SESSION_ERROR_COLUMN = Column("error", "Error", free_text=True)
+RESULT_COLUMNS = (
     Column("row", "Line", justify="right"),
     Column("address", "Address"),
     Column("outcome", "Outcome"),

@@ -23,7 +23,7 @@ def _wants_json(argv: Sequence[str]) -> bool:
 # Global options a user may also write after the command (`mailctl pop list D --json`),
 # as scripts and muscle memory do. No subcommand defines options of these names (a test
 # keeps it so), which makes moving them to the front unambiguous.
-GLOBAL_FLAGS = frozenset({"--json", "--yes", "-y", "--no-input", "--debug", "--no-color"})
+GLOBAL_FLAGS = frozenset({"--json", "--yes", "-y", "--no-input", "--debug", "--no-color", "--all-profiles"})
 GLOBAL_WITH_VALUE = frozenset({"--output", "-o", "--profile", "-p", "--timeout"})
 
 

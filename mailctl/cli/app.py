@@ -7,7 +7,7 @@ needs it, so `mailctl --help` stays fast."""
 from __future__ import annotations
 
 import math
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -51,11 +51,17 @@ def _output_mode(value: Optional[str]) -> Optional[str]:
 @app.callback()
 def main(
     ctx: typer.Context,
-    profile_name: Annotated[
-        Optional[str],
-        typer.Option("--profile", "-p", metavar="NAME", help="Profile to use (env: MAILCTL_PROFILE).",
+    profile_names: Annotated[
+        Optional[List[str]],
+        typer.Option("--profile", "-p", metavar="NAME",
+                     help="Profile to use (env: MAILCTL_PROFILE). Read commands take several, or a glob "
+                          "like 'shop-*'.",
                      autocompletion=completers.profile_names),
     ] = None,
+    all_profiles: Annotated[
+        bool, typer.Option("--all-profiles", help="Read commands: every profile (domain list, pop list, "
+                                                  "session status, export).")
+    ] = False,
     output: Annotated[
         Optional[str],
         typer.Option("--output", "-o", metavar="table|plain|json", callback=_output_mode,
@@ -80,7 +86,9 @@ def main(
 ) -> None:
     runtime: Runtime = ctx.obj
     options = runtime.options
-    options.profile = profile_name
+    options.profiles = list(profile_names or [])
+    options.profile = options.profiles[0] if options.profiles else None
+    options.all_profiles = all_profiles
     options.output = "json" if json_ else output
     options.yes = yes
     options.no_input = no_input

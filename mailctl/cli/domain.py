@@ -12,9 +12,20 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("list")
 @provider_opts.run_options
 def list_(ctx: typer.Context, provider_options: dict = None) -> None:
-    """List the domains the profile can manage."""
-    from mailctl.output import DOMAIN_COLUMNS
+    """List the domains the profile can manage (several profiles: -p twice, a glob, or
+    --all-profiles, read at once, with a profile column)."""
+    from mailctl.output import DOMAIN_COLUMNS, Column
 
     runtime = ctx.obj
+    if runtime.several_profiles:
+        from mailctl.cli import fleet
+
+        profiles = runtime.selected_profiles()
+        rows, failures = fleet.across(
+            runtime, profiles,
+            lambda profile: [d.to_json() for d in runtime.backend(profile, overrides=provider_options).list_domains()])
+        runtime.out.records(rows, (Column("profile", "Profile"),) + DOMAIN_COLUMNS)
+        fleet.finish(runtime, failures, len(profiles))
+        return
     domains = runtime.backend(overrides=provider_options).list_domains()
     runtime.out.records([d.to_json() for d in domains], DOMAIN_COLUMNS)

@@ -51,7 +51,8 @@ def export(
     jobs: Jobs = None,
 ) -> None:
     """Write the live state of the profile's domains as an estate file, which `plan` then
-    reports as in sync: mailboxes with quota and suspension, and aliases."""
+    reports as in sync: mailboxes with quota and suspension, and aliases. Several profiles
+    (-p twice, a glob, --all-profiles) go into one file."""
     from mailctl.estate.live import read
     from mailctl.estate.render import estate_text
 
@@ -59,20 +60,20 @@ def export(
     if domains and all_domains:
         raise UsageError("give either DOMAIN... or --all-domains, not both")
     names = list(dict.fromkeys(validation.domain(d) for d in domains or []))
-    profile = runtime.profile()
-    backend = runtime.backend(profile)
-    backend.require("pop list")
-    if not names:
-        names = [domain.name for domain in backend.list_domains()]
-    keys = [(profile.name, name) for name in names]
-    live, failed = read({profile.name: backend}, keys, jobs=jobs or READ_JOBS)
+    backends = {}
+    for profile in runtime.selected_profiles():
+        backends[profile.name] = runtime.backend(profile)
+        backends[profile.name].require("pop list")
+    keys = [(profile, name) for profile, backend in backends.items()
+            for name in (names or [domain.name for domain in backend.list_domains()])]
+    live, failed = read(backends, keys, jobs=jobs or READ_JOBS)
     _raise_read_failures(runtime, failed)
-    text = estate_text([live[key] for key in keys], {profile.name: backend.spec})
+    text = estate_text([live[key] for key in keys], {name: backend.spec for name, backend in backends.items()})
     if file is None:
         runtime.out.text(text)
         return
     _write_file(file, text)
-    runtime.out.message(f"Wrote {len(keys)} domain(s) of profile {profile.name!r} to {file}")
+    runtime.out.message(f"Wrote {len(keys)} domain(s) of {len(backends)} profile(s) to {file}")
 
 
 # -- plan ---------------------------------------------------------------------------------------

@@ -32,6 +32,9 @@ def list_(
     from mailctl.output import mailbox_columns
 
     runtime = ctx.obj
+    if runtime.several_profiles:
+        _list_across_profiles(runtime, domain, all_domains, jobs, provider_options)
+        return
     if all_domains or domain is None:
         _list_all_domains(runtime, domain, all_domains, jobs, provider_options)
         return
@@ -41,6 +44,33 @@ def list_(
     backend = runtime.backend(overrides=provider_options)
     mailboxes = backend.list_mailboxes(name)
     runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.spec))
+
+
+def _list_across_profiles(runtime, domain: str | None, all_domains: bool, jobs: int | None, overrides: dict) -> None:
+    """pop list on several profiles at once: DOMAIN on each, or every domain of each."""
+    from mailctl.cli import fleet
+    from mailctl.output import UNKNOWN, fleet_mailbox_columns
+
+    if (domain is None) == (not all_domains):
+        raise UsageError("give either DOMAIN or --all-domains" if domain is None
+                         else "give either DOMAIN or --all-domains, not both")
+    name = validation.domain(domain) if domain is not None else None
+    profiles = runtime.selected_profiles()
+    specs = {}
+
+    def read(profile) -> list[dict]:
+        backend = runtime.backend(profile, overrides=overrides)
+        specs[profile.name] = backend.spec
+        domains = [name] if name is not None else [d.name for d in backend.list_domains()]
+        rows = [box.to_json() for each in domains for box in backend.list_mailboxes(each)]
+        if not backend.spec.takes_quota and not runtime.out.json:
+            for row in rows:
+                row["quota_mb"] = UNKNOWN
+        return rows
+
+    rows, failures = fleet.across(runtime, profiles, read, jobs=jobs)
+    runtime.out.records(rows, fleet_mailbox_columns(list(specs.values())))
+    fleet.finish(runtime, failures, len(profiles))
 
 
 def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int | None, overrides: dict) -> None:

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class GlobalOptions:
-    profile: str | None = None
+    profile: str | None = None  # the first -p
+    profiles: list = field(default_factory=list)  # every -p, in order (names or globs)
+    all_profiles: bool = False
     output: str | None = None
     yes: bool = False
     no_input: bool = False
@@ -75,9 +77,48 @@ class Runtime:
 
         return editing(self.config_path)
 
+    @property
+    def several_profiles(self) -> bool:
+        """Whether the command line selects more than one profile (-p twice, a glob,
+        --all-profiles): only read commands take that."""
+        return (self.options.all_profiles or len(self.options.profiles) > 1
+                or any(_is_glob(name) for name in self.options.profiles))
+
+    def selected_profiles(self) -> "list[Profile]":
+        """The profiles -p (names and globs, in order) or --all-profiles select; the one
+        profile profile() resolves when the command line names at most one."""
+        import fnmatch
+
+        from mailctl.errors import NotFound
+
+        if not self.several_profiles:
+            return [self.profile()]
+        config = self.config
+        names = config.names()
+        if self.options.all_profiles:
+            if self.options.profiles:
+                raise UsageError("give -p NAME or --all-profiles, not both")
+            if not names:
+                raise NotFound("no profile configured: add one with 'mailctl profile add NAME --provider ... "
+                               "--url ... --user ...'")
+            return [config.get(name) for name in names]
+        chosen: list[str] = []
+        for pattern in self.options.profiles:
+            if _is_glob(pattern):
+                matched = fnmatch.filter(names, pattern)
+                if not matched:
+                    raise NotFound(f"no profile matches {pattern!r} (profiles: {', '.join(names) or 'none'})")
+            else:
+                matched = [validation.profile_name(pattern)]
+            chosen += [name for name in matched if name not in chosen]
+        return [config.get(name) for name in chosen]
+
     def profile(self) -> "Profile":
         from mailctl.config import resolve_profile
 
+        if self.several_profiles:
+            raise UsageError("this command works on one profile; -p several or --all-profiles is for the read "
+                             "commands (domain list, pop list, session status, export)")
         if self.options.profile is not None:
             # An empty --profile is a mistake (`-p "$UNSET"`), not a request for the
             # default: falling back would act on another server than the script meant.
@@ -165,3 +206,6 @@ class Runtime:
         if answer not in ("y", "yes"):
             raise Declined("not confirmed; nothing was changed")
 
+
+def _is_glob(name: str) -> bool:
+    return any(ch in name for ch in "*?[")

@@ -82,9 +82,51 @@ def status(ctx: typer.Context) -> None:
     from mailctl.output import SESSION_COLUMNS
 
     runtime = ctx.obj
+    if runtime.several_profiles:
+        _status_of_several(runtime)
+        return
     profile = runtime.profile()
     backend = runtime.backend(profile)
     session_state = backend.status()
     info = SessionInfo(profile.name, profile.provider, profile.user, profile.url,
                        backend.ctx.credentials.source, True, session_state)
     runtime.out.record(info.to_json(), SESSION_COLUMNS)
+
+
+def _status_of_several(runtime) -> None:
+    """Each profile, its provider and whether its secret works, checked at once and never
+    prompting; a profile whose check fails is a row saying so (and exit 6)."""
+    from mailctl.cli import fleet
+    from mailctl.errors import PartialFailure
+    from mailctl.models import SessionInfo
+    from mailctl.output import SESSION_COLUMNS, SESSION_ERROR_COLUMN
+
+    profiles = runtime.selected_profiles()
+    failed = []
+
+    def check(profile) -> list[dict]:
+        credentials = runtime.credentials(profile)
+        info = SessionInfo(profile.name, profile.provider, profile.user, profile.url, None, False, None)
+        try:
+            source = credentials.source
+            backend = runtime.backend(profile)
+            state = backend.status()
+        except MailctlError as exc:
+            failed.append(profile.name)
+            row = info.to_json()
+            row.update(secret_source=_source_or_none(credentials), error=exc.message, error_code=exc.code)
+            return [row]
+        row = SessionInfo(profile.name, profile.provider, profile.user, profile.url, source, True, state).to_json()
+        return [{**row, "error": None, "error_code": None}]
+
+    rows, _ = fleet.across(runtime, profiles, check)
+    runtime.out.records(rows, SESSION_COLUMNS + (SESSION_ERROR_COLUMN,))
+    if failed:
+        raise PartialFailure(f"{len(failed)} of {len(profiles)} profiles could not log in: {', '.join(failed)}")
+
+
+def _source_or_none(credentials):
+    try:
+        return credentials.source
+    except MailctlError:
+        return None

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from mailctl import providers
+
 from mailctl.cli.shipped import COMPLETION_FILES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -89,12 +91,11 @@ def test_global_options_after_the_command_complete_as_the_cli_reads_them(cli, mo
     assert bash_complete(cli, monkeypatch, "mailctl pop list example.com -p st") == ["staging"]
     assert bash_complete(cli, monkeypatch, "mailctl pop list --json -o p") == ["plain"]
     assert bash_complete(cli, monkeypatch, "mailctl pop list --js") == ["--json"]
-    assert bash_complete(cli, monkeypatch, "mailctl pop list --json --all") == ["--all-domains"]
+    assert bash_complete(cli, monkeypatch, "mailctl pop list --json --all") == ["--all-domains", "--all-profiles"]
 
 
 def test_provider_names_and_output_modes_complete(cli, monkeypatch):
-    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider ") == [
-        "directadmin", "cpanel", "whm", "mailboxorg"]
+    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider ") == list(providers.NAMES)
     assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider m") == ["mailboxorg"]
     assert bash_complete(cli, monkeypatch, "mailctl -o ") == ["table", "plain", "json"]
     assert bash_complete(cli, monkeypatch, "mailctl completion ") == ["bash", "zsh", "fish"]
