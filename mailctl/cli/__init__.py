@@ -93,6 +93,14 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
     except click.UsageError as error:
         from mailctl.errors import UsageError
 
+        if type(error).__name__ == "NoArgsIsHelpError":
+            # `mailctl` or `mailctl pop` alone asks for the help (as gh does): not a mistake.
+            # typer's rich help is already printed; click's plain one is the message.
+            text = error.format_message()
+            if text.strip():
+                env.stdout.write(text + "\n")
+            return 0
+
         wrapped = UsageError(_usage_message(error))
         if _wants_json(argv):
             Output(env, "json").error(wrapped)
@@ -182,7 +190,11 @@ def _command(app, argv: Sequence[str]):
 
     path = _named_command(app, argv)
     if path not in _COMMANDS:
-        _COMMANDS[path] = typer.main.get_command(_pruned(app, path) if path else app)
+        from mailctl.cli import helptext
+
+        command = typer.main.get_command(_pruned(app, path) if path else app)
+        helptext.add_to(command)
+        _COMMANDS[path] = command
     return _COMMANDS[path]
 
 
