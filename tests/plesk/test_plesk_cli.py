@@ -30,6 +30,22 @@ def test_a_wrong_secret_is_exit_4_sent_once(cli, emu):
     assert len(emu.requests) == 1  # never retried
 
 
+def test_a_customer_without_the_xml_api_permission_is_exit_4(cli, emu, plesk, logged_in):
+    plesk.users["demo"].xml_api = False
+    result = cli("pop", "list", "example.com")
+    assert result.exit_code == 4
+    assert "errcode 1006" in result.stderr
+    assert len(emu.requests) == 1
+
+
+def test_the_admin_manages_a_customers_mailboxes(cli, emu, plesk):
+    add_profile(cli, emu, "a", "admin")
+    assert cli("-p", "a", "session", "login", "--secret-stdin", stdin=SECRET + "\n").exit_code == 0
+    result = cli("-p", "a", "pop", "create", "boss@example.com", "--password-stdin", stdin=NEW_PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert plesk.mailbox("boss@example.com").password == NEW_PASSWORD
+
+
 def test_a_secret_key_goes_in_the_key_header(cli, emu, plesk):
     plesk.add_secret_key("S3cret-key-1", "demo")
     add_profile(cli, emu, "k", "demo", "--secret-key")
@@ -123,6 +139,23 @@ def test_pop_delete_removes_one_mailbox_by_name(cli, plesk, logged_in, packets):
 def test_pop_delete_of_a_missing_mailbox_is_not_found(cli, plesk, logged_in):
     assert cli("--yes", "pop", "delete", "ghost@example.com").exit_code == 3
     assert plesk.addresses() == ["info@example.com", "sales@example.com"]
+
+
+def test_a_delete_whose_answer_was_lost_is_settled_by_reading_state(cli, emu, plesk, logged_in):
+    lost = emu.add_fault(kind="reset", when="after", field="operation:mail.remove")
+    result = cli("--yes", "pop", "delete", "sales@example.com")
+    assert result.exit_code == 0, result.stderr
+    assert "was lost" in result.stderr and lost.matched == 1
+    assert plesk.addresses() == ["info@example.com"]
+
+
+def test_a_password_change_whose_answer_was_lost_is_ambiguous_and_not_resent(cli, emu, plesk, logged_in):
+    lost = emu.add_fault(kind="reset", when="after", field="operation:mail.update")
+    result = cli("passwd", "sales@example.com", "--password-stdin", stdin=NEW_PASSWORD + "\n")
+    assert result.exit_code == 5
+    assert "check on the server before retrying" in result.stderr
+    assert lost.matched == 1
+    assert plesk.mailbox("sales@example.com").password == NEW_PASSWORD
 
 
 def test_no_password_appears_in_the_debug_trace(cli, logged_in):
