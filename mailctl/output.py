@@ -652,8 +652,7 @@ AUDIT_COLUMNS = (
     Column("error", "Error", table=_audit_error, plain=_audit_code, free_text=True),
 )
 # Bulk runs (--from-file): one record per input row; `row` is its line in the file.
-BULK_SESSION_ERROR_COLUMN = Column("error", "Error", free_text=True)
-RESULT_COLUMNS = (
+BULK_RESULT_COLUMNS = (
     Column("row", "Line", justify="right"),
     Column("address", "Address"),
     Column("outcome", "Outcome"),

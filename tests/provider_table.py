@@ -48,6 +48,30 @@ def _jsonrpc_write(request) -> tuple[str, str] | None:
     return (operation, body["params"]["mail"]) if operation else None
 
 
+def _plesk_write(request) -> tuple[str, str] | None:
+    import xml.etree.ElementTree as ET
+
+    from mailctl.emulator import default_world
+
+    if b"<!DOCTYPE" in request.body.upper() or b"<!ENTITY" in request.body.upper():
+        return None
+    try:
+        mail = ET.fromstring(request.body).find("mail")
+    except ET.ParseError:
+        return None
+    if mail is None:
+        return None
+    for tag, operation, name_at in (("create", "create", "mailname/name"), ("remove", "delete", "name"),
+                                    ("update/set", "passwd", "mailname/name")):
+        node = mail.find(f"{tag}/filter")
+        if node is None or (operation == "passwd" and node.find("mailname/password") is None):
+            continue
+        site_id = (node.findtext("site-id") or "").strip()
+        domain = default_world().plesk.site_of(int(site_id)) if site_id.isdigit() else None
+        return operation, f"{(node.findtext(name_at) or '').strip()}@{domain or 'site-' + site_id}"
+    return None
+
+
 @dataclass(frozen=True)
 class TestedProvider:
     name: str
@@ -58,6 +82,13 @@ class TestedProvider:
     write_of: Callable[[Any], "tuple[str, str] | None"]
     # A second login of the default world with more rights (DirectAdmin's admin), if any.
     admin: str | None = None
+    # An emulator fault match (Fault fields) for the one request of `pop create` that writes.
+    write_fault: dict | None = None
+    # The format of its answers, as mailctl names it when an answer is not in it.
+    answer_format: str = "JSON"
+    # Sets the password of `login` in the emulator (for secret canaries), where the suite
+    # has no way of its own.
+    set_password: Callable[[Any, str], None] | None = None
 
     @property
     def spec(self):
@@ -68,10 +99,15 @@ class TestedProvider:
 
 
 TABLE: dict[str, TestedProvider] = {p.name: p for p in (
-    TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, admin="admin"),
-    TestedProvider("cpanel", "demo", "cpanel", _uapi_write),
-    TestedProvider("whm", "root", "cpanel", _uapi_write),
-    TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write),
+    TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, admin="admin",
+                   write_fault=dict(field="action:create")),
+    TestedProvider("cpanel", "demo", "cpanel", _uapi_write, write_fault=dict(path="/execute/Email/add_pop")),
+    TestedProvider("whm", "root", "cpanel", _uapi_write, write_fault=dict(field="cpanel.function:add_pop")),
+    TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write, write_fault=dict(method="mail.add")),
+    # The packet's leading comment `<!-- &operation=mail.create& -->` reads as a form field.
+    TestedProvider("plesk", "demo", "plesk", _plesk_write, admin="admin",
+                   write_fault=dict(field="operation:mail.create"), answer_format="XML",
+                   set_password=lambda emu, value: setattr(emu.state.plesk.users["demo"], "password", value)),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}

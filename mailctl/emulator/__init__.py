@@ -1,9 +1,9 @@
-"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM and mailbox.org APIs
-(stdlib only).
+"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM, mailbox.org and Plesk
+XML APIs (stdlib only).
 
 It is the other side of the wire: it imports nothing from the rest of mailctl. One server
 answers every provider app on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
-cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org);
+cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org, `/enterprise/control/agent.php` Plesk);
 the apps are listed in `registry.APPS` (one line each: name, path prefixes, state
 class). Command line: `python -m mailctl.emulator --help`; full guide, including "How
 to add a provider app": README.md beside this file.
@@ -40,7 +40,8 @@ aliases or vacation notices.
 DirectAdmin: also admin `admin`/`demo-secret`, who may log in as demo (`admin|demo`).
 cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user `root`
 (password and token `demo-secret`). mailbox.org: account `demo`; info is plan
-"standard" (Info Desk), sales "premium" (Sales Team).
+"standard" (Info Desk), sales "premium" (Sales Team). Plesk: customer `demo` and admin
+`admin` (both `demo-secret`), example.com is site id 1 of demo.
 
 State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
 requests may touch at the same moment; reads need no lock)
@@ -104,6 +105,17 @@ sessions (id -> MboSession(account, level, last_used))::
     mbo.expire_session(session_id)
     emu.settings.mbo_session_idle = 0.2                # idle timeout in seconds
 
+Plesk — `emu.state.plesk`; mail name fields: password, id, mailbox (False: forward
+only), enabled, quota_bytes (None = unlimited), usage_bytes, forwarding, aliases; users:
+password, role ("customer" or "admin"), xml_api (the XML API permission), disabled;
+secret_keys (key -> login); site_ids (domain -> id)::
+
+    pl = emu.state.plesk
+    pl.mailbox("sales@example.com").quota_bytes        # 524288000
+    pl.add_secret_key("KEY123", "demo")               # KEY: KEY123 acts as demo
+    pl.users["demo"].xml_api = False                  # every packet: errcode 1006
+    pl.add_mailbox("fwd@example.com", password=None, mailbox=False, forwarding=["x@y.test"])
+
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------
 da_auth_failure "login_page" | "redirect" | "json401"; da_unauthorized_header (bool,
@@ -120,9 +132,10 @@ Kinds: an HTTP status ("500", "503", "429" — 429 sends `Retry-After: retry_aft
 1), "latency" (ms), "reset" (RST, no answer), "stall" (answer held for `seconds`,
 default 60, cut short by stop()), "truncate" (Content-Length larger than the body sent,
 then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
-HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg"),
+HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "plesk"),
 path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
-param); provider names come from the registry (API 2 on `/json-api/cpanel` is
+param; a Plesk packet's leading comment `<!-- &operation=mail.create& -->` reads as the
+field `operation`); provider names come from the registry (API 2 on `/json-api/cpanel` is
 "cpanel"). The "login_page" fault sends the bare page, without X-DirectAdmin.
 `when="before"` (default): nothing is applied; `when="after"`: the change is
 applied, then the client gets the failure (a stall then answers late). It fires on the

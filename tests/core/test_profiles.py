@@ -80,7 +80,7 @@ def test_existing_profile_needs_replace(cli):
     "args, message",
     [
         (("bad/name", "--provider", "cpanel", "--url", "https://a.example.com", "--user", "u"), "invalid profile name"),
-        (("p", "--provider", "plesk", "--url", "https://a.example.com", "--user", "u"), "unknown provider"),
+        (("p", "--provider", "nosuchpanel", "--url", "https://a.example.com", "--user", "u"), "unknown provider"),
         (("p", "--provider", "cpanel", "--url", "http://a.example.com", "--user", "u"), "refusing plain http://"),
         (("p", "--provider", "cpanel", "--url", "ftp://a.example.com", "--user", "u"), "invalid URL"),
         (("p", "--provider", "cpanel", "--url", "https://u:pw@a.example.com", "--user", "u"), "credentials do not belong"),

@@ -34,7 +34,7 @@ def test_parse_short_kind_field_and_numbers():
 
 
 @pytest.mark.parametrize("spec", ["", "kind=teapot", "kind=200", "500,nth=0", "500,bogus=1",
-                                  "500,when=later", "500,provider=plesk", "500,field=action",
+                                  "500,when=later", "500,provider=nosuchpanel", "500,field=action",
                                   "500,nth=two", "path=/x", "500,reset"])
 def test_parse_rejects_bad_specs(spec):
     with pytest.raises(ValueError):

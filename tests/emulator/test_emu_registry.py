@@ -39,7 +39,7 @@ def test_world_fills_in_missing_providers_and_refuses_unknown_ones():
     world = World(directadmin=default_world().directadmin)
     assert world.cpanel.addresses() == [] and world.directadmin.has_mailbox("info@example.com")
     with pytest.raises(TypeError):
-        World(plesk=object())
+        World(nosuchpanel=object())
 
 
 def test_fault_providers_come_from_the_registry():

@@ -82,26 +82,41 @@ def test_an_added_mailbox_is_planned_created_once_and_then_in_sync(cli, emu, tmp
     assert writes(emu) == []
 
 
-@pytest.mark.parametrize("provider", [p for p in PROVIDERS if TABLE[p].spec.takes_quota])
+@pytest.mark.parametrize("provider", PROVIDERS)
 def test_drift_behind_mailctls_back_shows_in_the_next_plan(cli, emu, tmp_path, provider):
     connect(cli, emu, provider)
     path = tmp_path / "estate.toml"
     export(cli, provider, path)
     with emu.state.lock:
-        mail_state(emu, provider).mailbox("sales@example.com").quota_mb = 900
+        mail_state(emu, provider).remove_mailbox("sales@example.com")
+        emu.state.touch()
+
+    result = cli("--json", "plan", str(path), "--detailed-exitcode")
+
+    assert result.exit_code == 7, result.stderr
+    assert [(c["action"], c["kind"], c["address"]) for c in result.json["changes"]] == [
+        ("create", "mailbox", "sales@example.com")]
+
+
+def test_a_quota_changed_in_the_panel_shows_as_a_change_back(cli, emu, tmp_path):
+    connect(cli, emu, "directadmin")
+    path = tmp_path / "estate.toml"
+    export(cli, "directadmin", path)
+    with emu.state.lock:
+        emu.state.directadmin.mailbox("sales@example.com").quota_mb = 900
         emu.state.touch()
 
     result = cli("--json", "plan", str(path))
 
     assert result.exit_code == 0, result.stderr
-    if TABLE[provider].spec.supports("pop set"):
+    if TABLE["directadmin"].spec.supports("pop set"):
         [change] = result.json["changes"]
         assert (change["action"], change["address"], change["before"], change["after"]) == (
             "change", "sales@example.com", {"quota_mb": 900}, {"quota_mb": 500})
     else:
         assert result.json["changes"] == []
-        assert result.json["warnings"] == [f"sales@example.com: mailctl cannot change a quota on "
-                                           f"{TABLE[provider].spec.label}; it stays 900 MB"]
+        assert result.json["warnings"] == ["sales@example.com: mailctl cannot change a quota on DirectAdmin; "
+                                           "it stays 900 MB"]
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

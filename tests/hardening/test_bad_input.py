@@ -220,7 +220,7 @@ BAD_CONFIGS = [
     pytest.param("default = 5\n[profiles.x]\n" + GOOD, "'default'", id="default-not-a-name"),
     pytest.param('[profiles.x]\nprovider = "directadmin"\nuser = "demo"', "lacks url", id="no-url"),
     pytest.param('[profiles.x]\nprovider = "directadmin"\nurl = 5\nuser = "demo"', "lacks url", id="url-not-text"),
-    pytest.param('[profiles.x]\nprovider = "plesk"\nurl = "{url}"\nuser = "demo"', "provider", id="unknown-provider"),
+    pytest.param('[profiles.x]\nprovider = "nosuchpanel"\nurl = "{url}"\nuser = "demo"', "provider", id="unknown-provider"),
     pytest.param('[profiles.x]\nprovider = "directadmin"\nurl = "ftp://127.0.0.1:1"\nuser = "demo"', "URL",
                  id="url-scheme"),
     pytest.param('[profiles.x]\nprovider = "directadmin"\nurl = "https://u:pw@127.0.0.1:1"\nuser = "demo"',

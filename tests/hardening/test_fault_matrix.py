@@ -10,6 +10,7 @@ there and an unreadable answer everywhere else)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from hardening_support import (
     connect,
     mail_state,
 )
+from provider_table import TABLE
 
 TIMEOUT = "0.5"
 # Longer than --timeout, short enough that no stalled server thread outlives its test
@@ -47,12 +49,7 @@ FAULTS = {
 }
 
 # The one request of `pop create` that writes, per provider.
-WRITE_REQUEST = {
-    "directadmin": dict(field="action:create"),
-    "cpanel": dict(path="/execute/Email/add_pop"),
-    "whm": dict(field="cpanel.function:add_pop"),
-    "mailboxorg": dict(method="mail.add"),
-}
+WRITE_REQUEST = {name: entry.write_fault for name, entry in TABLE.items()}
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,12 @@ OVERRIDES = {
 
 
 def expected(provider: str, fault: str) -> Expect:
-    return OVERRIDES.get((provider, fault), EXPECTED[fault])
+    expect = OVERRIDES.get((provider, fault), EXPECTED[fault])
+    answer_format = TABLE[provider].answer_format
+    if fault in ("nonjson", "login_page") and answer_format != "JSON":
+        # The answer is unreadable as what this provider speaks.
+        expect = dataclasses.replace(expect, message=expect.message.replace("JSON", answer_format))
+    return expect
 
 
 def cases():

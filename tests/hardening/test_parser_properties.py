@@ -108,7 +108,23 @@ DA_FORM = st.lists(st.tuples(st.sampled_from(["error", "text", "details", "list[
 DA_JSON = st.fixed_dictionaries({}, optional={"error": FLAGS, "success": SCALARS, "result": JSON, "text": SCALARS,
                                               "details": SCALARS, "list": JSON}) | JSON
 
+XML_TEXT = st.sampled_from(["", "1", "-1", "12", "info", "ok", "error", "true", "example.com", "&amp;", "<b/>"]) | WORDS
+XML_LEAF = st.builds(lambda tag, value: f"<{tag}>{value}</{tag}>",
+                     st.sampled_from(["status", "errcode", "errtext", "id", "name", "quota", "enabled",
+                                      "mailbox-usage", "alias"]), XML_TEXT)
+XML_NODE = st.recursive(XML_LEAF, lambda inner: st.builds(
+    lambda tag, children: f"<{tag}>{''.join(children)}</{tag}>",
+    st.sampled_from(["result", "mailname", "mailbox", "data", "gen_info", "system", "mail", "site", "webspace",
+                     "get", "get_info", "create", "update", "remove"]),
+    st.lists(inner, max_size=4)), max_leaves=20)
+PLESK_XML = st.builds(lambda head, nodes, tail: (head + "<packet>" + "".join(nodes) + "</packet>" + tail).encode(),
+                      st.sampled_from(['<?xml version="1.0" encoding="UTF-8"?>', "", "<!DOCTYPE packet>",
+                                       '<!DOCTYPE p [<!ENTITY e "x">]>']),
+                      st.lists(XML_NODE, max_size=3), st.sampled_from(["", "", "junk", "<packet/>"]))
+
 ENVELOPES = {"cpanel": UAPI, "whm": WHM, "mailboxorg": JSON_RPC, "directadmin": DA_JSON}
+# Providers whose answers are not JSON: their own shapes, already encoded.
+ENCODED_ENVELOPES = {"plesk": PLESK_XML}
 STATUSES = st.sampled_from([200] * 14 + [100, 204, 301, 302, 401, 403, 404, 418, 429, 500, 502, 503, 599])
 HEADERS = st.dictionaries(st.sampled_from(["Content-Type", "Location", "Retry-After", "X-DirectAdmin"]),
                           st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=24), max_size=3)
@@ -126,7 +142,10 @@ def response(status: int, body: bytes, headers: dict[str, str]) -> requests.Resp
 
 
 def bodies(provider: str):
-    shaped = ENVELOPES[provider].map(lambda value: json.dumps(value).encode())
+    if provider in ENCODED_ENVELOPES:
+        shaped = ENCODED_ENVELOPES[provider]
+    else:
+        shaped = ENVELOPES[provider].map(lambda value: json.dumps(value).encode())
     extra = [DA_FORM.map(str.encode)] if provider == "directadmin" else []
     # Weighted towards the provider's own shapes: junk is rejected at the first look.
     return st.one_of(shaped, shaped, shaped, shaped, *extra, JSON.map(lambda v: json.dumps(v).encode()),

@@ -21,6 +21,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from hardening_support import LOGIN, mail_state
+from provider_table import TABLE
 
 # (provider, kind of profile secret). cPanel and WHM send an API token in a header of
 # their own and a password as Basic auth, so both are run.
@@ -31,7 +32,7 @@ VARIANTS = [
     ("whm", "password"),
     ("whm", "token"),
     ("mailboxorg", "password"),
-]
+] + [(name, "password") for name, entry in TABLE.items() if entry.set_password is not None]
 
 
 def password_canary() -> str:
@@ -106,6 +107,8 @@ def set_profile_secret(emu, provider: str, kind: str, value: str) -> None:
             user.tokens = [value]
         else:
             user.password = value
+    elif TABLE[provider].set_password is not None:
+        TABLE[provider].set_password(emu, value)
     else:
         state.mailboxorg.accounts["demo"].password = value
 
@@ -179,8 +182,7 @@ def run_every_command(cli, emu, run: Run, provider: str, kind: str) -> str:
 
 
 def _write_of(provider: str) -> dict:
-    return {"directadmin": dict(field="action:create"), "cpanel": dict(path="/execute/Email/add_pop"),
-            "whm": dict(field="cpanel.function:add_pop"), "mailboxorg": dict(method="mail.add")}[provider]
+    return TABLE[provider].write_fault
 
 
 def leaks(text: str, values: set[str]) -> list[str]:
