@@ -28,6 +28,7 @@ APPS: tuple[ProviderApp, ...] = (
                 "cpanel_state:CpanelState"),
     ProviderApp("whm", (("/json-api/", "whm"),), "whm_state:WhmState"),
     ProviderApp("mailboxorg", (("/v1/", "mailboxorg"),), "mailboxorg_state:MailboxOrgState"),
+    ProviderApp("ispconfig", (("/remote/json.php", "ispconfig"),), "ispconfig_state:IspconfigState"),
 )
 
 NAMES: tuple[str, ...] = tuple(app.name for app in APPS)

@@ -26,6 +26,7 @@ from hardening_support import (
     connect,
     mail_state,
 )
+from provider_table import TABLE
 
 TIMEOUT = "0.5"
 # Longer than --timeout, short enough that no stalled server thread outlives its test
@@ -47,12 +48,7 @@ FAULTS = {
 }
 
 # The one request of `pop create` that writes, per provider.
-WRITE_REQUEST = {
-    "directadmin": dict(field="action:create"),
-    "cpanel": dict(path="/execute/Email/add_pop"),
-    "whm": dict(field="cpanel.function:add_pop"),
-    "mailboxorg": dict(method="mail.add"),
-}
+WRITE_REQUEST = {name: entry.write_request for name, entry in TABLE.items()}
 
 
 @dataclass(frozen=True)
