@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from mailctl.backends import base
 from mailctl.backends.writes import settle_write
 from mailctl.errors import AuthError, BadResponse, NotFound, ProviderRefused, TransportError
-from mailctl.models import Domain, Mailbox, MailboxChange, NewMailbox
+from mailctl.models import Domain, Mailbox, NewMailbox
 from mailctl.transport import parse_json
 from mailctl.validation import Address
 
@@ -274,9 +274,6 @@ class Backend(base.Backend):
             raise NotFound(f"no mailbox {address} on {LABEL}", provider=PROVIDER)
         return row
 
-    def get_mailbox(self, address: Address) -> Mailbox:
-        return parse_mailbox(self._existing(address))
-
     def create_mailbox(self, new: NewMailbox) -> Mailbox:
         self.check_new_mailbox(new)
         address = new.address
@@ -342,25 +339,6 @@ class Backend(base.Backend):
         row = self._existing(address)
         # A password change is invisible to reads: a lost answer stays ambiguous.
         self._update(address, row, {"password": password}, f"changing the password of {address}", None)
-
-    def change_mailbox(self, address: Address, change: MailboxChange) -> Mailbox:
-        self.check_change(change)
-        row = self._existing(address)
-        changes: dict[str, Any] = {}
-        if change.quota_mb is not None:
-            changes["quota"] = change.quota_mb * MB
-        if change.suspend_login is not None:
-            flag = "y" if change.suspend_login else "n"
-            changes.update(disableimap=flag, disablepop3=flag, disablesmtp=flag)
-        if change.suspend_incoming is not None:
-            changes["postfix"] = "n" if change.suspend_incoming else "y"
-        if changes:
-            def applied() -> bool:
-                now = self._record(address)
-                return now is not None and all(str(now.get(k)) == str(v) for k, v in changes.items())
-
-            self._update(address, row, changes, f"changing {address}", applied)
-        return self.get_mailbox(address)
 
 
 # -- parsing answers: junk becomes BadResponse ---------------------------------------------

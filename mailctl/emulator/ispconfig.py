@@ -23,7 +23,7 @@ NO_PERMISSION = "You do not have the permissions to access this function."
 LOGIN_FAILED = "The login failed. Username or password wrong."
 API_DISABLED = "Remote API is disabled in security settings."
 
-# mail_user params the API stores (the form's fields); others are refused by the form.
+# mail_user params the API stores (the form's fields); others are ignored, as the form does.
 _MAIL_USER_FIELDS = {"server_id", "email", "login", "password", "name", "quota", "maildir", "homedir", "uid",
                      "gid", "postfix", "disableimap", "disablepop3", "disablesmtp", "disabledeliver",
                      "cc", "autoresponder", "move_junk", "custom_mailfilter", "access", "_ispconfig_pw_crypted"}
@@ -162,9 +162,6 @@ def _form_errors(isp: IspconfigState, params: dict, address: str, own_id: int | 
     if password not in (None, "") and not params.get("_ispconfig_pw_crypted"):
         if not isinstance(password, str) or password_problem(password):
             errors.append("weak_password_txt")
-    unknown = sorted(set(params) - _MAIL_USER_FIELDS)
-    if unknown:
-        errors.append("unknown_field " + ", ".join(unknown))
     if errors:
         raise Fault("\n".join(errors))
 
@@ -181,6 +178,8 @@ def _primary_domain(isp: IspconfigState, params: Any) -> tuple[str, str]:
 
 def _apply(box: IspMailUser, params: dict) -> None:
     for name, value in params.items():
+        if name not in _MAIL_USER_FIELDS:
+            continue  # not a field of the form: the panel ignores it (mailuser_id, sys_userid, ...)
         if name == "password":
             if value in (None, ""):
                 continue  # empty keeps the old password

@@ -10,7 +10,6 @@ SPEC = ProviderSpec(
     backend="mailctl.backends.ispconfig:Backend",
     secret="remote user password",
     url_hint="https://panel.example.com:8080",
-    operations=BASIC | {"pop show", "pop set"},
-    suspend_kinds=("login", "incoming"),
+    operations=BASIC,
     secret_fields=frozenset({"session_id", "password"}),
 )
