@@ -36,8 +36,7 @@ SESSION_EXPIRED = "The Session is expired or does not exist."
 NO_PERMISSION = "You do not have the permissions to access this function."
 LOGIN_FAILED = "The login failed. Username or password wrong."
 LOGIN_NOT_ALLOWED = "The login is not allowed from"
-ACCEPTED = ("ISPConfig accepted the change into its job queue: the server applies it within a minute "
-            "(until then the mailbox may not work yet)")
+ACCEPTED = "ISPConfig accepted the change into its job queue: the server applies it within a minute"
 
 
 def endpoint_path(base_url: str) -> str:

@@ -1,9 +1,10 @@
-"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM and mailbox.org APIs
-(stdlib only).
+"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM, mailbox.org and
+ISPConfig 3 APIs (stdlib only).
 
 It is the other side of the wire: it imports nothing from the rest of mailctl. One server
 answers every provider app on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
-cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org);
+cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org,
+`/remote/json.php` ISPConfig);
 the apps are listed in `registry.APPS` (one line each: name, path prefixes, state
 class). Command line: `python -m mailctl.emulator --help`; full guide, including "How
 to add a provider app": README.md beside this file.
@@ -40,7 +41,8 @@ aliases or vacation notices.
 DirectAdmin: also admin `admin`/`demo-secret`, who may log in as demo (`admin|demo`).
 cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user `root`
 (password and token `demo-secret`). mailbox.org: account `demo`; info is plan
-"standard" (Info Desk), sales "premium" (Sales Team).
+"standard" (Info Desk), sales "premium" (Sales Team). ISPConfig: remote user `demo`
+with every function group; example.com belongs to client 1 (sys_userid 2).
 
 State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
 requests may touch at the same moment; reads need no lock)
@@ -104,6 +106,25 @@ sessions (id -> MboSession(account, level, last_used))::
     mbo.expire_session(session_id)
     emu.settings.mbo_session_idle = 0.2                # idle timeout in seconds
 
+ISPConfig — `emu.state.ispconfig` (`/remote/json.php?<function>`, JSON body, answers
+`{"code": "ok"|"remote_fault"|..., "message", "response"}`); mail user fields: password
+(clear), mailuser_id, client_id, server_id, name, quota (bytes, 0 unlimited),
+usage_bytes (state only: not on the wire), password_hash (shown as `password` by
+mail_user_get), maildir, homedir, uid, gid, postfix, disableimap, disablepop3,
+disablesmtp, disabledeliver, extra; remote_users (password, groups of mail_user,
+mail_domain, server, client, monitor); sys_users (sys_userid -> client_id); domain_rows
+(domain -> domain_id, server_id, sys_userid, active); jobs (queued `[table, i|u|d, id]`,
+never run); issued (every mailuser_id -> its address, kept after delete); api_enabled;
+session_lifetime (seconds from login, default 1800); sessions (never saved)::
+
+    isp = emu.state.ispconfig
+    isp.mailbox("sales@example.com").quota             # 524288000
+    isp.add_remote_user("mailonly", "Pw-1-pass", groups=["mail_user"])
+    isp.add_domain("other.test", "1")                  # a primary mail domain of client 1
+    isp.expire_sessions()                              # next call: "The Session is expired ..."
+    isp.session_lifetime = 0.2
+    isp.api_enabled = False                            # "Remote API is disabled ..."
+
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------
 da_auth_failure "login_page" | "redirect" | "json401"; da_unauthorized_header (bool,
@@ -120,9 +141,10 @@ Kinds: an HTTP status ("500", "503", "429" — 429 sends `Retry-After: retry_aft
 1), "latency" (ms), "reset" (RST, no answer), "stall" (answer held for `seconds`,
 default 60, cut short by stop()), "truncate" (Content-Length larger than the body sent,
 then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
-HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg"),
+HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg",
+"ispconfig"),
 path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
-param); provider names come from the registry (API 2 on `/json-api/cpanel` is
+param; ISPConfig's function is a field with an empty value, "mail_user_add:"); provider names come from the registry (API 2 on `/json-api/cpanel` is
 "cpanel"). The "login_page" fault sends the bare page, without X-DirectAdmin.
 `when="before"` (default): nothing is applied; `when="after"`: the change is
 applied, then the client gets the failure (a stall then answers late). It fires on the
