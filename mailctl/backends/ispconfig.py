@@ -278,7 +278,8 @@ class Backend(base.Backend):
         address = new.address
         domain = self._domain(address.domain)
         client_id = self._client_id(domain)
-        server_id = int(str(domain.get("server_id", "1")) or 1) if str(domain.get("server_id", "1")).isdigit() else 1
+        server = str(domain.get("server_id", ""))
+        server_id = int(server) if server.isdigit() else 1  # the domain's mail server
         mail = self._mail_settings(server_id)
         maildir = str(mail.get("maildir_path") or "/var/vmail/[domain]/[localpart]")
         maildir = maildir.replace("[domain]", address.domain).replace("[localpart]", address.local)
