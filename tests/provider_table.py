@@ -24,7 +24,7 @@ def _form(request) -> dict[str, str]:
     return dict(parse_qsl(request.body.decode(), keep_blank_values=True))
 
 
-def _directadmin_write(request) -> tuple[str, str] | None:
+def _directadmin_write(request, emu=None) -> tuple[str, str] | None:
     if not request.path.startswith("/CMD_API_"):
         return None
     form = _form(request)
@@ -32,7 +32,7 @@ def _directadmin_write(request) -> tuple[str, str] | None:
     return (operation, f"{form['user']}@{form['domain']}") if operation and "user" in form else None
 
 
-def _uapi_write(request) -> tuple[str, str] | None:
+def _uapi_write(request, emu=None) -> tuple[str, str] | None:
     form = _form(request)
     function = form.get("cpanel.function") or request.path.rpartition("/")[2]
     operation = {"add_pop": "create", "delete_pop": "delete", "passwd_pop": "passwd"}.get(function)
@@ -42,13 +42,13 @@ def _uapi_write(request) -> tuple[str, str] | None:
     return (operation, local if "@" in local else f"{local}@{form['domain']}")
 
 
-def _jsonrpc_write(request) -> tuple[str, str] | None:
+def _jsonrpc_write(request, emu=None) -> tuple[str, str] | None:
     body = json.loads(request.body)
     operation = {"mail.add": "create", "mail.del": "delete", "mail.set": "passwd"}.get(body.get("method"))
     return (operation, body["params"]["mail"]) if operation else None
 
 
-def _plesk_write(request) -> tuple[str, str] | None:
+def _plesk_write(request, emu=None) -> tuple[str, str] | None:
     import xml.etree.ElementTree as ET
 
     from mailctl.emulator import default_world
@@ -72,23 +72,41 @@ def _plesk_write(request) -> tuple[str, str] | None:
     return None
 
 
+def _ispconfig_write(request, emu=None) -> tuple[str, str] | None:
+    function = request.query.split("&", 1)[0]
+    if function not in ("mail_user_add", "mail_user_delete", "mail_user_update"):
+        return None
+    body = json.loads(request.body)
+    if function == "mail_user_add":
+        return "create", body["params"]["email"]
+    if function == "mail_user_update":
+        return ("passwd", body["params"]["email"]) if body["params"].get("password") else None
+    # A delete names the record's id only: the emulator knows which address it was issued for.
+    issued = emu.state.ispconfig.issued if emu is not None else {}
+    return "delete", issued.get(str(body["primary_id"]), f"#{body['primary_id']}")
+
+
 @dataclass(frozen=True)
 class TestedProvider:
     name: str
     login: str  # the user its profile logs in as in the emulator's default world
     state: str  # the emulator World attribute holding its mailboxes (WHM manages cPanel's)
     # (operation, address) of a mailbox write among the emulator's recorded requests, or
-    # None; operation is "create", "delete" or "passwd".
-    write_of: Callable[[Any], "tuple[str, str] | None"]
+    # None; operation is "create", "delete" or "passwd". Called as write_of(request, emu).
+    write_of: Callable[..., "tuple[str, str] | None"]
+    # The emulator fault selector of the one request of `pop create` that writes.
+    write_request: "dict[str, str]"
+    # Sets the default world's secret of the login the canary profile uses:
+    # set_secret(emu, kind, value), kind one of secret_kinds.
+    set_secret: Callable[[Any, str, str], None]
+    # The kinds of profile secret it takes ("password", "token").
+    secret_kinds: tuple[str, ...] = ("password",)
+    # (quota_mb, create options) of a new mailbox its checks accept.
+    create_example: "tuple[int | None, dict[str, Any]]" = (10, {})
     # A second login of the default world with more rights (DirectAdmin's admin), if any.
     admin: str | None = None
-    # An emulator fault match (Fault fields) for the one request of `pop create` that writes.
-    write_fault: dict | None = None
     # The format of its answers, as mailctl names it when an answer is not in it.
     answer_format: str = "JSON"
-    # Sets the password of `login` in the emulator (for secret canaries), where the suite
-    # has no way of its own.
-    set_password: Callable[[Any, str], None] | None = None
 
     @property
     def spec(self):
@@ -98,16 +116,53 @@ class TestedProvider:
         return getattr(emu.state, self.state)
 
 
+def _set_da(emu, kind: str, value: str) -> None:
+    emu.state.directadmin.users["admin"].password = value
+
+
+def _set_cpanel(emu, kind: str, value: str) -> None:
+    account = emu.state.cpanel.accounts["demo"]
+    if kind == "token":
+        account.tokens = [value]
+    else:
+        account.password = value
+
+
+def _set_whm(emu, kind: str, value: str) -> None:
+    user = emu.state.whm.users["root"]
+    if kind == "token":
+        user.tokens = [value]
+    else:
+        user.password = value
+
+
+def _set_mbo(emu, kind: str, value: str) -> None:
+    emu.state.mailboxorg.accounts["demo"].password = value
+
+
+def _set_plesk(emu, kind: str, value: str) -> None:
+    emu.state.plesk.users["demo"].password = value
+
+
+def _set_ispconfig(emu, kind: str, value: str) -> None:
+    emu.state.ispconfig.remote_users["demo"].password = value
+
+
 TABLE: dict[str, TestedProvider] = {p.name: p for p in (
-    TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, admin="admin",
-                   write_fault=dict(field="action:create")),
-    TestedProvider("cpanel", "demo", "cpanel", _uapi_write, write_fault=dict(path="/execute/Email/add_pop")),
-    TestedProvider("whm", "root", "cpanel", _uapi_write, write_fault=dict(field="cpanel.function:add_pop")),
-    TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write, write_fault=dict(method="mail.add")),
+    TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, dict(field="action:create"), _set_da,
+                   create_example=(10, {"send_limit": 50}), admin="admin"),
+    TestedProvider("cpanel", "demo", "cpanel", _uapi_write, dict(path="/execute/Email/add_pop"), _set_cpanel,
+                   secret_kinds=("password", "token")),
+    TestedProvider("whm", "root", "cpanel", _uapi_write, dict(field="cpanel.function:add_pop"), _set_whm,
+                   secret_kinds=("password", "token"), create_example=(0, {})),
+    TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write, dict(method="mail.add"), _set_mbo,
+                   create_example=(None, {"plan": "premium", "first_name": "Ada", "last_name": "Lovelace"})),
     # The packet's leading comment `<!-- &operation=mail.create& -->` reads as a form field.
-    TestedProvider("plesk", "demo", "plesk", _plesk_write, admin="admin",
-                   write_fault=dict(field="operation:mail.create"), answer_format="XML",
-                   set_password=lambda emu, value: setattr(emu.state.plesk.users["demo"], "password", value)),
+    TestedProvider("plesk", "demo", "plesk", _plesk_write, dict(field="operation:mail.create"), _set_plesk,
+                   admin="admin", answer_format="XML"),
+    # The function is the query string's first key, which faults see as a field.
+    TestedProvider("ispconfig", "demo", "ispconfig", _ispconfig_write, dict(field="mail_user_add:"),
+                   _set_ispconfig),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}
@@ -118,10 +173,11 @@ def mail_state(emu, provider: str):
     return TABLE[provider].mail_state(emu)
 
 
-def write_of(request) -> tuple[str, str] | None:
-    """The mailbox write a recorded request made, whichever provider it went to."""
+def write_of(request, emu=None) -> tuple[str, str] | None:
+    """The mailbox write a recorded request made, whichever provider it went to (`emu`:
+    the emulator it went to, for a provider whose writes name a record by id)."""
     entry = next((p for p in TABLE.values() if p.state == request.provider or p.name == request.provider), None)
-    return entry.write_of(request) if entry is not None else None
+    return entry.write_of(request, emu) if entry is not None else None
 
 
 def add_profile(cli, emu, provider: str, *, name: str | None = None, user: str | None = None,

@@ -1,9 +1,11 @@
-"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM, mailbox.org and Plesk
-XML APIs (stdlib only).
+"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM, mailbox.org, mailcow,
+Plesk XML, ISPConfig 3 and Virtualmin remote APIs (stdlib only).
 
 It is the other side of the wire: it imports nothing from the rest of mailctl. One server
 answers every provider app on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
-cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org, `/enterprise/control/agent.php` Plesk);
+cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org,
+`/enterprise/control/agent.php` Plesk, `/remote/json.php` ISPConfig, and the others in
+`registry.APPS`);
 the apps are listed in `registry.APPS` (one line each: name, path prefixes, state
 class). Command line: `python -m mailctl.emulator --help`; full guide, including "How
 to add a provider app": README.md beside this file.
@@ -42,6 +44,8 @@ cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user 
 (password and token `demo-secret`). mailbox.org: account `demo`; info is plan
 "standard" (Info Desk), sales "premium" (Sales Team). Plesk: customer `demo` and admin
 `admin` (both `demo-secret`), example.com is site id 1 of demo.
+"standard" (Info Desk), sales "premium" (Sales Team). ISPConfig: remote user `demo`
+with every function group; example.com belongs to client 1 (sys_userid 2).
 
 State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
 requests may touch at the same moment; reads need no lock)
@@ -115,6 +119,24 @@ secret_keys (key -> login); site_ids (domain -> id)::
     pl.add_secret_key("KEY123", "demo")               # KEY: KEY123 acts as demo
     pl.users["demo"].xml_api = False                  # every packet: errcode 1006
     pl.add_mailbox("fwd@example.com", password=None, mailbox=False, forwarding=["x@y.test"])
+ISPConfig — `emu.state.ispconfig` (`/remote/json.php?<function>`, JSON body, answers
+`{"code": "ok"|"remote_fault"|..., "message", "response"}`); mail user fields: password
+(clear), mailuser_id, client_id, server_id, name, quota (bytes, 0 unlimited),
+usage_bytes (state only: not on the wire), password_hash (shown as `password` by
+mail_user_get), maildir, homedir, uid, gid, postfix, disableimap, disablepop3,
+disablesmtp, disabledeliver, extra; remote_users (password, groups of mail_user,
+mail_domain, server, client, monitor); sys_users (sys_userid -> client_id); domain_rows
+(domain -> domain_id, server_id, sys_userid, active); jobs (queued `[table, i|u|d, id]`,
+never run); issued (every mailuser_id -> its address, kept after delete); api_enabled;
+session_lifetime (seconds from login, default 1800); sessions (never saved)::
+
+    isp = emu.state.ispconfig
+    isp.mailbox("sales@example.com").quota             # 524288000
+    isp.add_remote_user("mailonly", "Pw-1-pass", groups=["mail_user"])
+    isp.add_domain("other.test", "1")                  # a primary mail domain of client 1
+    isp.expire_sessions()                              # next call: "The Session is expired ..."
+    isp.session_lifetime = 0.2
+    isp.api_enabled = False                            # "Remote API is disabled ..."
 
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------
@@ -136,6 +158,10 @@ HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg
 path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
 param; a Plesk packet's leading comment `<!-- &operation=mail.create& -->` reads as the
 field `operation`); provider names come from the registry (API 2 on `/json-api/cpanel` is
+HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg",
+"ispconfig"),
+path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
+param; ISPConfig's function is a field with an empty value, "mail_user_add:"); provider names come from the registry (API 2 on `/json-api/cpanel` is
 "cpanel"). The "login_page" fault sends the bare page, without X-DirectAdmin.
 `when="before"` (default): nothing is applied; `when="after"`: the change is
 applied, then the client gets the failure (a stall then answers late). It fires on the

@@ -29,6 +29,7 @@ APPS: tuple[ProviderApp, ...] = (
     ProviderApp("whm", (("/json-api/", "whm"),), "whm_state:WhmState"),
     ProviderApp("mailboxorg", (("/v1/", "mailboxorg"),), "mailboxorg_state:MailboxOrgState"),
     ProviderApp("plesk", (("/enterprise/control/agent.php", "plesk"),), "plesk_state:PleskState"),
+    ProviderApp("ispconfig", (("/remote/json.php", "ispconfig"),), "ispconfig_state:IspconfigState"),
 )
 
 NAMES: tuple[str, ...] = tuple(app.name for app in APPS)

@@ -17,6 +17,7 @@ NAMES: tuple[str, ...] = (
     "whm",
     "mailboxorg",
     "plesk",
+    "ispconfig",
 )
 
 

@@ -35,7 +35,7 @@ class Panel:
 
     def writes(self) -> list[tuple[str, str]]:
         """(operation, address) of every mailbox write that reached the server, in order."""
-        return [w for w in (write_of(r) for r in self.emu.requests) if w is not None]
+        return [w for w in (write_of(r, self.emu) for r in self.emu.requests) if w is not None]
 
 
 def login(cli, emu, provider: str, name: str | None = None) -> None:

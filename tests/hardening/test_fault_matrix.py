@@ -49,7 +49,7 @@ FAULTS = {
 }
 
 # The one request of `pop create` that writes, per provider.
-WRITE_REQUEST = {name: entry.write_fault for name, entry in TABLE.items()}
+WRITE_REQUEST = {name: entry.write_request for name, entry in TABLE.items()}
 
 
 @dataclass(frozen=True)

@@ -122,9 +122,27 @@ PLESK_XML = st.builds(lambda head, nodes, tail: (head + "<packet>" + "".join(nod
                                        '<!DOCTYPE p [<!ENTITY e "x">]>']),
                       st.lists(XML_NODE, max_size=3), st.sampled_from(["", "", "junk", "<packet/>"]))
 
-ENVELOPES = {"cpanel": UAPI, "whm": WHM, "mailboxorg": JSON_RPC, "directadmin": DA_JSON}
 # Providers whose answers are not JSON: their own shapes, already encoded.
 ENCODED_ENVELOPES = {"plesk": PLESK_XML}
+MAIL_USER = st.fixed_dictionaries({}, optional={
+    "mailuser_id": st.sampled_from(["1", "2", 3]) | SCALARS,
+    "email": st.sampled_from(["info@example.com", "x@example.com", "noat"]) | SCALARS,
+    "quota": st.sampled_from(["0", "524288000", 1, "-1"]) | SCALARS,
+    "postfix": st.sampled_from(["y", "n"]) | SCALARS, "disableimap": st.sampled_from(["y", "n"]) | SCALARS,
+})
+ISP_DOMAIN = st.fixed_dictionaries({}, optional={
+    "domain": st.sampled_from(["example.com", "other.test"]) | SCALARS,
+    "sys_userid": st.sampled_from(["2", 2]) | SCALARS, "server_id": st.sampled_from(["1", 1]) | SCALARS,
+})
+ISPCONFIG = st.fixed_dictionaries({"code": st.sampled_from(["ok", "ok", "remote_fault", "invalid_method"]) | SCALARS},
+                                  optional={
+    "message": st.sampled_from(["", "The Session is expired or does not exist.",
+                                "The login failed. Username or password wrong."]) | SCALARS,
+    "response": (JSON | st.lists(MAIL_USER, max_size=4) | st.lists(ISP_DOMAIN, max_size=3) | MAIL_USER
+                 | st.sampled_from([0, 1, 7, "1", False, "0123456789abcdef0123456789abcdef"])),
+}) | JSON
+
+ENVELOPES = {"cpanel": UAPI, "whm": WHM, "mailboxorg": JSON_RPC, "directadmin": DA_JSON, "ispconfig": ISPCONFIG}
 STATUSES = st.sampled_from([200] * 14 + [100, 204, 301, 302, 401, 403, 404, 418, 429, 500, 502, 503, 599])
 HEADERS = st.dictionaries(st.sampled_from(["Content-Type", "Location", "Retry-After", "X-DirectAdmin"]),
                           st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=24), max_size=3)

@@ -25,14 +25,7 @@ from provider_table import TABLE
 
 # (provider, kind of profile secret). cPanel and WHM send an API token in a header of
 # their own and a password as Basic auth, so both are run.
-VARIANTS = [
-    ("directadmin", "password"),
-    ("cpanel", "password"),
-    ("cpanel", "token"),
-    ("whm", "password"),
-    ("whm", "token"),
-    ("mailboxorg", "password"),
-] + [(name, "password") for name, entry in TABLE.items() if entry.set_password is not None]
+VARIANTS = [(name, kind) for name, entry in TABLE.items() for kind in entry.secret_kinds]
 
 
 def password_canary() -> str:
@@ -92,25 +85,7 @@ class Run:
 
 
 def set_profile_secret(emu, provider: str, kind: str, value: str) -> None:
-    state = emu.state
-    if provider == "directadmin":
-        state.directadmin.users["admin"].password = value
-    elif provider == "cpanel":
-        account = state.cpanel.accounts["demo"]
-        if kind == "token":
-            account.tokens = [value]
-        else:
-            account.password = value
-    elif provider == "whm":
-        user = state.whm.users["root"]
-        if kind == "token":
-            user.tokens = [value]
-        else:
-            user.password = value
-    elif TABLE[provider].set_password is not None:
-        TABLE[provider].set_password(emu, value)
-    else:
-        state.mailboxorg.accounts["demo"].password = value
+    TABLE[provider].set_secret(emu, kind, value)
 
 
 def run_every_command(cli, emu, run: Run, provider: str, kind: str) -> str:
@@ -182,7 +157,7 @@ def run_every_command(cli, emu, run: Run, provider: str, kind: str) -> str:
 
 
 def _write_of(provider: str) -> dict:
-    return TABLE[provider].write_fault
+    return TABLE[provider].write_request
 
 
 def leaks(text: str, values: set[str]) -> list[str]:
