@@ -1,0 +1,16 @@
+"""mailcow (mailcow-dockerized): the REST API at /api/v1 with an `X-API-Key` header."""
+
+from mailctl.providers.base import BASIC, ProviderSpec
+
+SPEC = ProviderSpec(
+    name="mailcow",
+    label="mailcow",
+    backend="mailctl.backends.mailcow:Backend",
+    secret="API key",
+    url_hint="https://mail.example.com",
+    operations=BASIC,
+    require_reset=True,  # passwd --require-reset: the mailbox's force_pw_update
+    secret_fields=frozenset({"x-api-key"}),
+    add_warning="a mailcow API key acts as admin for the whole server (there is no per-domain key): "
+                "use a read-only key where reads are enough",
+)
