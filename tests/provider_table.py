@@ -48,6 +48,51 @@ def _jsonrpc_write(request) -> tuple[str, str] | None:
     return (operation, body["params"]["mail"]) if operation else None
 
 
+def _mailcow_write(request) -> tuple[str, str] | None:
+    if request.method != "POST" or not request.path.startswith("/api/v1/"):
+        return None
+    body = json.loads(request.body)
+    if request.path == "/api/v1/add/mailbox":
+        return "create", f"{body['local_part']}@{body['domain']}"
+    if request.path == "/api/v1/delete/mailbox":
+        return "delete", body[0]
+    if request.path == "/api/v1/edit/mailbox" and "password" in body.get("attr", {}):
+        return "passwd", body["items"][0]
+    return None
+
+
+# Setting the profile's secret in the emulator's default world, per provider: (emu, kind
+# "password" or "token", value). The secret canary sets it to its canary.
+def _set_directadmin_secret(emu, kind: str, value: str) -> None:
+    emu.state.directadmin.users["admin"].password = value
+
+
+def _set_cpanel_secret(emu, kind: str, value: str) -> None:
+    account = emu.state.cpanel.accounts["demo"]
+    if kind == "token":
+        account.tokens = [value]
+    else:
+        account.password = value
+
+
+def _set_whm_secret(emu, kind: str, value: str) -> None:
+    user = emu.state.whm.users["root"]
+    if kind == "token":
+        user.tokens = [value]
+    else:
+        user.password = value
+
+
+def _set_mailboxorg_secret(emu, kind: str, value: str) -> None:
+    emu.state.mailboxorg.accounts["demo"].password = value
+
+
+def _set_mailcow_secret(emu, kind: str, value: str) -> None:
+    keys = emu.state.mailcow.keys
+    keys.pop(SECRET, None)
+    emu.state.mailcow.add_key(value, "rw")
+
+
 @dataclass(frozen=True)
 class TestedProvider:
     name: str
@@ -56,6 +101,15 @@ class TestedProvider:
     # (operation, address) of a mailbox write among the emulator's recorded requests, or
     # None; operation is "create", "delete" or "passwd".
     write_of: Callable[[Any], "tuple[str, str] | None"]
+    # The emulator fault filter (Emulator.add_fault keywords) that matches the one
+    # request of `pop create` that writes.
+    create_request: dict | None = None
+    # Sets the profile's secret in the emulator's world: (emu, kind, value).
+    set_secret: Callable[[Any, str, str], None] | None = None
+    # The kinds of profile secret it takes: "password" and/or "token" (an API key).
+    secret_kinds: tuple[str, ...] = ("password",)
+    # A quota and create options it takes (checks suite): (quota_mb, {option: value}).
+    sample_create: tuple = (10, {})
     # A second login of the default world with more rights (DirectAdmin's admin), if any.
     admin: str | None = None
 
@@ -68,10 +122,18 @@ class TestedProvider:
 
 
 TABLE: dict[str, TestedProvider] = {p.name: p for p in (
-    TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, admin="admin"),
-    TestedProvider("cpanel", "demo", "cpanel", _uapi_write),
-    TestedProvider("whm", "root", "cpanel", _uapi_write),
-    TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write),
+    TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, dict(field="action:create"),
+                   _set_directadmin_secret, sample_create=(10, {"send_limit": 50}), admin="admin"),
+    TestedProvider("cpanel", "demo", "cpanel", _uapi_write, dict(path="/execute/Email/add_pop"),
+                   _set_cpanel_secret, ("password", "token")),
+    TestedProvider("whm", "root", "cpanel", _uapi_write, dict(field="cpanel.function:add_pop"),
+                   _set_whm_secret, ("password", "token"), sample_create=(0, {})),
+    TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write, dict(method="mail.add"),
+                   _set_mailboxorg_secret,
+                   sample_create=(None, {"plan": "premium", "first_name": "Ada", "last_name": "Lovelace"})),
+    # mailcow has no user: a key is admin for the whole server; profiles say "admin".
+    TestedProvider("mailcow", "admin", "mailcow", _mailcow_write, dict(path="/api/v1/add/mailbox"),
+                   _set_mailcow_secret, ("token",), sample_create=(0, {})),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}

@@ -10,6 +10,7 @@ import os
 import pytest
 
 from checks_support import NEW_PASSWORD, PROVIDERS, addresses
+from provider_table import TABLE
 from mailctl.errors import UsageError
 from mailctl.models import NewMailbox
 from mailctl.validation import address
@@ -79,9 +80,8 @@ def test_delete_mailbox_refuses_keep_data_itself(emu, backend_of, provider):
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_the_checks_pass_what_the_provider_takes_without_a_password_or_a_request(emu, backend_of, provider):
     backend = backend_of(provider)
-    quota, options = {"directadmin": (10, {"send_limit": 50}), "cpanel": (10, {}), "whm": (0, {}),
-                      "mailboxorg": (None, {"plan": "premium", "first_name": "Ada", "last_name": "Lovelace"})}[provider]
+    quota, options = TABLE[provider].sample_create
     backend.check_new_mailbox(NewMailbox(address("first.last@example.com"), "", quota, options))
-    backend.check_password_change(require_reset=provider == "mailboxorg")
-    backend.check_delete(keep_data=provider in ("cpanel", "whm"))
+    backend.check_password_change(require_reset=backend.spec.require_reset)
+    backend.check_delete(keep_data=backend.spec.keep_data)
     assert emu.requests == []

@@ -22,6 +22,7 @@ from hardening_support import (
     NEW,
     NEW_PASSWORD,
     PROVIDERS,
+    TABLE,
     assert_one_error_line,
     connect,
     mail_state,
@@ -46,13 +47,8 @@ FAULTS = {
     "login_page": dict(kind="login_page"),
 }
 
-# The one request of `pop create` that writes, per provider.
-WRITE_REQUEST = {
-    "directadmin": dict(field="action:create"),
-    "cpanel": dict(path="/execute/Email/add_pop"),
-    "whm": dict(field="cpanel.function:add_pop"),
-    "mailboxorg": dict(method="mail.add"),
-}
+# The one request of `pop create` that writes, per provider (from the provider table).
+WRITE_REQUEST = {name: entry.create_request for name, entry in TABLE.items()}
 
 
 @dataclass(frozen=True)

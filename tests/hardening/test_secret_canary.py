@@ -20,19 +20,12 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from hardening_support import LOGIN, mail_state
+from hardening_support import LOGIN, TABLE, mail_state
 
-# (provider, kind of profile secret). cPanel and WHM send an API token in a header of
-# their own and a password as Basic auth, so both are run.
-VARIANTS = [
-    ("directadmin", "password"),
-    ("cpanel", "password"),
-    ("cpanel", "token"),
-    ("whm", "password"),
-    ("whm", "token"),
-    ("mailboxorg", "password"),
-]
-
+# (provider, kind of profile secret), from the provider table. cPanel and WHM send an API
+# token in a header of their own and a password as Basic auth, so both are run; an API
+# key (mailcow) is a token.
+VARIANTS = [(name, kind) for name, entry in TABLE.items() for kind in entry.secret_kinds]
 
 def password_canary() -> str:
     """A password the emulator accepts, unique, holding characters every encoding treats
@@ -91,24 +84,7 @@ class Run:
 
 
 def set_profile_secret(emu, provider: str, kind: str, value: str) -> None:
-    state = emu.state
-    if provider == "directadmin":
-        state.directadmin.users["admin"].password = value
-    elif provider == "cpanel":
-        account = state.cpanel.accounts["demo"]
-        if kind == "token":
-            account.tokens = [value]
-        else:
-            account.password = value
-    elif provider == "whm":
-        user = state.whm.users["root"]
-        if kind == "token":
-            user.tokens = [value]
-        else:
-            user.password = value
-    else:
-        state.mailboxorg.accounts["demo"].password = value
-
+    TABLE[provider].set_secret(emu, kind, value)
 
 def run_every_command(cli, emu, run: Run, provider: str, kind: str) -> str:
     """Every command, each with --debug. Returns the profile's user (for the Basic form)."""
@@ -126,7 +102,7 @@ def run_every_command(cli, emu, run: Run, provider: str, kind: str) -> str:
     # DirectAdmin: the admin acting for demo covers login_as and the admin-only command.
     user = "admin" if provider == "directadmin" else LOGIN[provider]
     extra = ("--login-as", "demo") if provider == "directadmin" else ()
-    quota = () if provider == "mailboxorg" else ("--quota", "50")
+    quota = ("--quota", "50") if TABLE[provider].spec.takes_quota else ()
     mailctl("profile add", "profile", "add", "canary", "--provider", provider, "--url", emu.url,
             "--user", user, *extra)
     mailctl("session login", "session", "login", "--secret-stdin", stdin=profile_secret + "\n")
@@ -179,9 +155,7 @@ def run_every_command(cli, emu, run: Run, provider: str, kind: str) -> str:
 
 
 def _write_of(provider: str) -> dict:
-    return {"directadmin": dict(field="action:create"), "cpanel": dict(path="/execute/Email/add_pop"),
-            "whm": dict(field="cpanel.function:add_pop"), "mailboxorg": dict(method="mail.add")}[provider]
-
+    return TABLE[provider].create_request
 
 def leaks(text: str, values: set[str]) -> list[str]:
     return sorted(form for value in values for form in forms(value) if form in text)
