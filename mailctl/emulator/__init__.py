@@ -1,9 +1,9 @@
-"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM and mailbox.org APIs
-(stdlib only).
+"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM, mailbox.org and mailcow
+APIs (stdlib only).
 
 It is the other side of the wire: it imports nothing from the rest of mailctl. One server
 answers every provider app on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
-cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org);
+cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org, `/api/v1/` mailcow);
 the apps are listed in `registry.APPS` (one line each: name, path prefixes, state
 class). Command line: `python -m mailctl.emulator --help`; full guide, including "How
 to add a provider app": README.md beside this file.
@@ -40,7 +40,9 @@ aliases or vacation notices.
 DirectAdmin: also admin `admin`/`demo-secret`, who may log in as demo (`admin|demo`).
 cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user `root`
 (password and token `demo-secret`). mailbox.org: account `demo`; info is plan
-"standard" (Info Desk), sales "premium" (Sales Team).
+"standard" (Info Desk), sales "premium" (Sales Team). mailcow: no user, API keys
+`demo-secret` (read-write) and `demo-readonly` (read-only: get endpoints only); example.com
+is owned by `admin`.
 
 State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
 requests may touch at the same moment; reads need no lock)
@@ -104,6 +106,20 @@ sessions (id -> MboSession(account, level, last_used))::
     mbo.expire_session(session_id)
     emu.settings.mbo_session_idle = 0.2                # idle timeout in seconds
 
+mailcow — `emu.state.mailcow`; mailbox fields: password, name, quota_bytes (0 =
+unlimited; the API takes MiB on writes and answers bytes), usage_bytes, messages, active
+(1 on, 0 off, 2 login disallowed), force_pw_update, tags, created; keys (key ->
+McKey(access "rw" | "ro", active)); domain_settings (domain -> McDomain(description,
+active, max_quota_for_mbox_bytes, max_quota_for_domain_bytes, def_quota_for_mbox_bytes,
+max_mailboxes)); `error_but_created` (True: add/mailbox creates and still answers a
+`danger` entry, mailcow issue #5292; never saved)::
+
+    mc = emu.state.mailcow
+    mc.mailbox("sales@example.com").quota_bytes        # 500 * 1048576
+    mc.add_key("OTHER-KEY", "ro"); mc.keys["demo-secret"].active = False   # next call: 401
+    mc.add_domain("other.test", max_quota_for_mbox_bytes=1024 * 1048576)
+    mc.error_but_created = True
+
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------
 da_auth_failure "login_page" | "redirect" | "json401"; da_unauthorized_header (bool,
@@ -120,7 +136,7 @@ Kinds: an HTTP status ("500", "503", "429" — 429 sends `Retry-After: retry_aft
 1), "latency" (ms), "reset" (RST, no answer), "stall" (answer held for `seconds`,
 default 60, cut short by stop()), "truncate" (Content-Length larger than the body sent,
 then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
-HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg"),
+HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "mailcow"),
 path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
 param); provider names come from the registry (API 2 on `/json-api/cpanel` is
 "cpanel"). The "login_page" fault sends the bare page, without X-DirectAdmin.
