@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from mailctl import providers
 from mailctl.cli.shipped import COMPLETION_FILES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -93,9 +94,10 @@ def test_global_options_after_the_command_complete_as_the_cli_reads_them(cli, mo
 
 
 def test_provider_names_and_output_modes_complete(cli, monkeypatch):
-    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider ") == [
-        "directadmin", "cpanel", "whm", "mailboxorg"]
-    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider m") == ["mailboxorg"]
+    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider ") == list(providers.NAMES)
+    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider m") == [
+        name for name in providers.NAMES if name.startswith("m")]
+    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider d") == ["directadmin"]
     assert bash_complete(cli, monkeypatch, "mailctl -o ") == ["table", "plain", "json"]
     assert bash_complete(cli, monkeypatch, "mailctl completion ") == ["bash", "zsh", "fish"]
 
