@@ -22,7 +22,7 @@ from mailctl.backends import base
 from mailctl.backends import mailcow_parse as parse
 from mailctl.backends.writes import settle_write
 from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused, TransportError, UsageError
-from mailctl.models import Domain, Mailbox, NewMailbox
+from mailctl.models import Domain, Mailbox, MailboxChange, NewMailbox
 from mailctl.transport import parse_json
 from mailctl.validation import Address
 
@@ -229,6 +229,58 @@ class Backend(base.Backend):
                                              "mailbox_modified", action), applied=None, action=action)
         except _Refused as refused:
             self._settle_refusal(refused, address, expect_exists=None)
+
+    # -- one mailbox -------------------------------------------------------------------------------
+    def get_mailbox(self, address: Address) -> Mailbox:
+        found = self._find(address)
+        if found is None:
+            raise self._missing(address)
+        return found
+
+    def change_mailbox(self, address: Address, change: MailboxChange) -> Mailbox:
+        """Quota (MiB) and `active`: 1 on, 2 login disallowed (mail still accepted), 0 off
+        (no login and no delivery). mailcow has no "incoming off, login on"."""
+        self.check_change(change)
+        current = self.get_mailbox(address)
+        attr: dict[str, Any] = {}
+        if change.quota_mb is not None:
+            attr["quota"] = change.quota_mb  # MiB; 0 = unlimited
+        if change.suspension_kinds():
+            restrictions = current.restrictions or ()
+            login = change.suspend_login if change.suspend_login is not None else "login" in restrictions
+            incoming = change.suspend_incoming if change.suspend_incoming is not None else "incoming" in restrictions
+            if incoming and change.suspend_login is False:
+                raise ProviderRefused("mailcow cannot allow login while it refuses incoming mail (active 0 switches "
+                                      "off both): lift the incoming suspension too", provider=PROVIDER)
+            attr["active"] = 0 if incoming else 2 if login else 1
+        if not attr:
+            return current
+        wanted = parse.parse_mailbox({"username": str(address), "quota": attr.get("quota", 0) * parse.MIB,
+                                      "active": attr.get("active", 1)})
+
+        def applied() -> bool:
+            now = self._find(address)
+            return now is not None and ("quota" not in attr or now.quota_mb == wanted.quota_mb) and \
+                ("active" not in attr or now.restrictions == wanted.restrictions)
+
+        action = f"the change of {address}"
+        try:
+            self._settle(lambda: self._write("edit/mailbox", {"items": [str(address)], "attr": attr},
+                                             "mailbox_modified", action), applied=applied, action=action)
+        except _Refused as refused:
+            keys = refused.verdict.keys()
+            if "access_denied" in keys and not self._exists_or(address, True):
+                raise self._missing(address) from None
+            if keys <= NOTHING_DONE and not refused.verdict.mixed:
+                raise refused from None
+            if not applied():
+                raise refused from None
+            self.ctx.notice(f"mailcow answered {refused.message.removeprefix('mailcow refused ')}, "
+                            "but the server shows the change was applied")
+        return self.get_mailbox(address)
+
+    def _missing(self, address: Address) -> NotFound:
+        return self._unknown_domain(address.domain) or NotFound(f"no mailbox {address} on mailcow", provider=PROVIDER)
 
     # -- settling refusals ----------------------------------------------------------------------
     def _settle(self, send: Callable[[], Any], *, applied: Callable[[], bool] | None, action: str) -> None:
