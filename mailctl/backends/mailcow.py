@@ -22,7 +22,7 @@ from mailctl.backends import base
 from mailctl.backends import mailcow_parse as parse
 from mailctl.backends.writes import settle_write
 from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused, TransportError, UsageError
-from mailctl.models import Domain, Mailbox, MailboxChange, NewMailbox
+from mailctl.models import Alias, Domain, Mailbox, MailboxChange, NewMailbox
 from mailctl.transport import parse_json
 from mailctl.validation import Address
 
@@ -278,6 +278,88 @@ class Backend(base.Backend):
             self.ctx.notice(f"mailcow answered {refused.message.removeprefix('mailcow refused ')}, "
                             "but the server shows the change was applied")
         return self.get_mailbox(address)
+
+    # -- aliases (mailcow's forwarders) ------------------------------------------------------------
+    def list_aliases(self, domain: str) -> list[Alias]:
+        items = parse.rows(self._get(f"alias/all/{quote(domain, safe='')}"), "get/alias/all")
+        aliases = [parse.parse_alias(item, "get/alias/all")[1] for item in items]
+        if not aliases:
+            missing = self._unknown_domain(domain)
+            if missing is not None:
+                raise missing
+        return [a for a in aliases if a.domain == domain]
+
+    def _alias(self, address: Address) -> tuple[int, Alias] | None:
+        item = parse.one(self._get(f"alias/{quote(str(address), safe='@')}"), "get/alias")
+        return parse.parse_alias(item) if item is not None else None
+
+    def _destinations(self, address: Address) -> tuple[str, ...] | None:
+        found = self._alias(address)
+        return found[1].destinations if found is not None else None
+
+    def add_alias(self, address: Address, destinations: list[str]) -> Alias:
+        for destination in destinations:
+            self.check_alias_destination(destination)
+        wanted = tuple(dict.fromkeys(d.strip().lower() for d in destinations))
+        if not wanted:
+            raise UsageError("no destination given", provider=PROVIDER)
+        found = self._alias(address)
+        action = f"the alias {address}"
+        if found is None:
+            # active: 1 always: add does intval(active), so leaving it out makes it inactive.
+            body: Any = {"address": str(address), "goto": ",".join(wanted), "active": 1}
+            path, expected = "add/alias", "alias_added"
+        else:
+            alias_id, alias = found
+            merged = alias.destinations + tuple(d for d in wanted if d not in alias.destinations)
+            if merged == alias.destinations:
+                return alias
+            body = {"items": [alias_id], "attr": {"goto": ",".join(merged)}}  # goto replaces the list
+            path, expected = "edit/alias", "alias_modified"
+
+        def applied() -> bool:
+            now = self._alias(address)
+            return now is not None and all(d in now[1].destinations for d in wanted)
+
+        try:
+            self._settle(lambda: self._write(path, body, expected, action), applied=applied, action=action)
+        except _Refused as refused:
+            if "domain_not_found" in refused.verdict.keys():
+                raise NotFound(f"domain {address.domain} is not on this mailcow server", provider=PROVIDER) from None
+            raise refused from None  # a partial save (goto_invalid) included: the message names what was dropped
+        now = self._alias(address)
+        if now is None:
+            raise BadResponse(f"mailcow reported {action} saved, but does not show it", provider=PROVIDER)
+        return now[1]
+
+    def remove_alias(self, address: Address, destinations: list[str] | None = None) -> Alias | None:
+        found = self._alias(address)
+        if found is None:
+            raise self._unknown_domain(address.domain) or NotFound(f"no alias {address} on mailcow",
+                                                                   provider=PROVIDER)
+        alias_id, alias = found
+        if destinations is not None:
+            gone = tuple(dict.fromkeys(d.strip().lower() for d in destinations))
+            absent = [d for d in gone if d not in alias.destinations]
+            if absent:
+                raise NotFound(f"{address} does not forward to {', '.join(absent)}", provider=PROVIDER)
+            left = tuple(d for d in alias.destinations if d not in gone)
+        else:
+            left = ()
+        action = f"the alias {address}"
+        if left:
+            self._settle(lambda: self._write("edit/alias", {"items": [alias_id], "attr": {"goto": ",".join(left)}},
+                                             "alias_modified", action),
+                         applied=lambda: self._destinations(address) == left,
+                         action=action)
+            return Alias(alias.address, left)
+        try:
+            self._settle(lambda: self._write("delete/alias", [alias_id], "alias_removed", action),
+                         applied=lambda: self._alias(address) is None, action=action)
+        except _Refused as refused:
+            if self._alias(address) is not None:
+                raise refused from None
+        return None
 
     def _missing(self, address: Address) -> NotFound:
         return self._unknown_domain(address.domain) or NotFound(f"no mailbox {address} on mailcow", provider=PROVIDER)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailctl.errors import BadResponse
-from mailctl.models import Domain, Mailbox
+from mailctl.models import Alias, Domain, Mailbox
 
 PROVIDER = "mailcow"
 MIB = 1024 * 1024
@@ -177,3 +177,26 @@ def parse_mailbox(item: Any, what: str = "get/mailbox") -> Mailbox:
         suspended=None if restrictions is None else bool(restrictions),
         restrictions=restrictions,
     )
+
+
+def split_goto(value: Any) -> tuple[str, ...]:
+    """`goto` as mailcow splits it (space, comma, `;`, newline), lower case, each once."""
+    if not isinstance(value, str):
+        return ()
+    seen: list[str] = []
+    for part in value.replace(";", ",").replace("\n", ",").replace(" ", ",").split(","):
+        part = part.strip().lower()
+        if part and part not in seen:
+            seen.append(part)
+    return tuple(seen)
+
+
+def parse_alias(item: Any, what: str = "get/alias") -> tuple[int, Alias]:
+    """(id, Alias) from an alias row; the id is what edit/delete take."""
+    if not isinstance(item, dict):
+        raise _bad(what, f"an alias that is not an object: {str(item)[:80]!r}")
+    alias_id = _number(item.get("id"))
+    address = item.get("address")
+    if alias_id is None or not isinstance(address, str) or "@" not in address:
+        raise _bad(what, f"an alias without id or address: {str(item)[:80]!r}")
+    return alias_id, Alias(address.strip().lower(), split_goto(item.get("goto")))

@@ -111,7 +111,9 @@ unlimited; the API takes MiB on writes and answers bytes), usage_bytes, messages
 (1 on, 0 off, 2 login disallowed), force_pw_update, tags, created; keys (key ->
 McKey(access "rw" | "ro", active)); domain_settings (domain -> McDomain(description,
 active, max_quota_for_mbox_bytes, max_quota_for_domain_bytes, def_quota_for_mbox_bytes,
-max_mailboxes)); `error_but_created` (True: add/mailbox creates and still answers a
+max_mailboxes)); aliases (id string -> McAlias(address, goto list, active),
+`add_alias(address, goto, active=1)` -> id, `alias_by_address(a)` -> (id, alias) or None);
+`error_but_created` (True: add/mailbox creates and still answers a
 `danger` entry, mailcow issue #5292; never saved)::
 
     mc = emu.state.mailcow

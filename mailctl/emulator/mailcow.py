@@ -122,7 +122,26 @@ def _get(mc: MailcowState, category: str, rest: list[str]) -> Any:
             return rows or {}
         box = mc.mailbox(target)
         return _mailbox_row(mc, target.strip().lower(), box) if box is not None else {}
+    if category == "alias" and target:
+        if target == "all":
+            wanted = {d.strip().lower() for d in rest[1].split(",")} if len(rest) > 1 and rest[1] else None
+            rows = [_alias_row(int(i), a) for i, a in sorted(mc.aliases.items(), key=lambda kv: int(kv[0]))
+                    if wanted is None or split_address(a.address)[1] in wanted]
+            return rows or {}
+        if target.isdigit():
+            alias = mc.aliases.get(str(int(target)))
+            return _alias_row(int(target), alias) if alias is not None else {}
+        found = mc.alias_by_address(target)
+        return _alias_row(*found) if found is not None else {}
     return None
+
+
+def _alias_row(alias_id: int, alias: Any) -> dict[str, Any]:
+    domain = alias.address.rpartition("@")[2]
+    return {"id": alias_id, "address": alias.address, "goto": ",".join(alias.goto), "active": str(alias.active),
+            "active_int": alias.active, "is_catch_all": 1 if alias.address.startswith("@") else 0,
+            "domain": domain, "in_primary_domain": domain, "public_comment": "", "private_comment": "",
+            "created": alias.created, "modified": None}
 
 
 def _domain_row(mc: MailcowState, domain: str) -> dict[str, Any]:
@@ -305,7 +324,102 @@ def _delete_mailbox(world: World, mc: MailcowState, data: Any) -> list[dict[str,
     return entries
 
 
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+def _split(value: Any) -> list[str]:
+    """`address` and `goto` are split on space, comma, `;` and newline."""
+    return [v.lower() for v in _SPLIT.split(value.strip())] if isinstance(value, str) and value.strip() else []
+
+
+def _valid_address(value: str) -> bool:
+    local, domain = split_address(value)
+    return "@" in value and valid_local_part(local) and valid_domain(domain)
+
+
+def _gotos(goto: Any, log: list[Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The valid destinations and a danger entry for each invalid one (dropped, the rest kept)."""
+    kept, dropped = [], []
+    for target in _split(goto):
+        if _valid_address(target):
+            if target not in kept:
+                kept.append(target)
+        else:
+            dropped.append(_entry("danger", ["goto_invalid", target], log))
+    return kept, dropped
+
+
+def _add_alias(world: World, mc: MailcowState, data: Any) -> list[dict[str, Any]]:
+    log = _log("alias", "add", data)
+    if not isinstance(data, dict):
+        return []
+    entries = []
+    for address in _split(data.get("address")):
+        local, domain = split_address(address)
+        if not _valid_address(address):
+            entries.append(_entry("danger", ["alias_invalid", address], log))
+        elif domain not in mc.domains:
+            entries.append(_entry("danger", ["domain_not_found", domain], log))
+        elif mc.alias_by_address(address) is not None or mc.has_mailbox(address):
+            entries.append(_entry("danger", ["is_alias_or_mailbox", address], log))
+        else:
+            goto, dropped = _gotos(data.get("goto"), log)
+            entries.extend(dropped)
+            if not goto:
+                entries.append(_entry("danger", "goto_empty", log))
+                continue
+            active = _int(data.get("active"))  # intval(): left out, the alias is inactive
+            alias_id = mc.add_alias(address, goto, active if active in (0, 1) else 0)
+            world.touch()
+            entries.append(_entry("success", ["alias_added", address, alias_id], log))
+    return entries
+
+
+def _edit_alias(world: World, mc: MailcowState, data: Any) -> list[dict[str, Any]]:
+    log = _log("alias", "edit", data)
+    if not isinstance(data, dict) or not isinstance(data.get("attr"), dict):
+        return []
+    items = data.get("items")
+    items = items if isinstance(items, list) else [items]
+    attr, entries = data["attr"], []
+    for item in items:
+        alias = mc.aliases.get(str(_int(item))) if _int(item) is not None else None
+        if alias is None:
+            entries.append(_entry("danger", "alias_invalid", log))
+            continue
+        if "goto" in attr:
+            goto, dropped = _gotos(attr["goto"], log)
+            entries.extend(dropped)
+            if not goto:
+                entries.append(_entry("danger", "goto_empty", log))
+                continue
+            alias.goto = goto  # replaces the whole list
+        if "active" in attr and _int(attr["active"]) in (0, 1):
+            alias.active = _int(attr["active"])
+        world.touch()
+        entries.append(_entry("success", ["alias_modified", alias.address], log))
+    return entries
+
+
+def _delete_alias(world: World, mc: MailcowState, data: Any) -> list[dict[str, Any]]:
+    log = _log("alias", "delete", data)
+    items = data.get("items") if isinstance(data, dict) else data
+    items = items if isinstance(items, list) else [items]
+    entries = []
+    for item in items:
+        alias = mc.aliases.pop(str(_int(item)), None) if _int(item) is not None else None
+        if alias is None:
+            entries.append(_entry("danger", "access_denied", log))
+            continue
+        world.touch()
+        entries.append(_entry("success", ["alias_removed", alias.address], log))
+    return entries
+
+
 _WRITES = {
+    ("add", "alias"): _add_alias,
+    ("edit", "alias"): _edit_alias,
+    ("delete", "alias"): _delete_alias,
     ("add", "mailbox"): _add_mailbox,
     ("edit", "mailbox"): _edit_mailbox,
     ("delete", "mailbox"): _delete_mailbox,

@@ -28,6 +28,14 @@ class McMailbox:
 
 
 @dataclass
+class McAlias:
+    address: str
+    goto: list[str] = field(default_factory=list)
+    active: int = 1
+    created: str = "2024-01-15 09:30:00"
+
+
+@dataclass
 class McDomain:
     description: str = ""
     active: int = 1
@@ -47,6 +55,9 @@ class McKey:
 class MailcowState(MailDomains[McMailbox]):
     keys: dict[str, McKey] = field(default_factory=dict)
     domain_settings: dict[str, McDomain] = field(default_factory=dict)
+    # alias id (a string of digits, as JSON keys are) -> alias; the mailbox's own
+    # `a@d -> a@d` rows are not kept (the API never shows them)
+    aliases: dict[str, McAlias] = field(default_factory=dict)
     # The trap of mailcow issue #5292: add/mailbox creates the mailbox and still answers
     # a `danger` entry. A switch of the running server, never saved to a state file.
     error_but_created: bool = field(default=False, compare=False)
@@ -64,16 +75,28 @@ class MailcowState(MailDomains[McMailbox]):
     def add_mailbox(self, address: str, password: str | None = MAILBOX_SECRET, **fields: Any) -> McMailbox:
         return self._put(address, McMailbox(password, **fields))
 
+    def add_alias(self, address: str, goto: list[str], active: int = 1) -> int:
+        """A new alias row; returns its id."""
+        alias_id = max((int(i) for i in self.aliases), default=0) + 1
+        self.aliases[str(alias_id)] = McAlias(address.lower(), [g.lower() for g in goto], active)
+        return alias_id
+
+    def alias_by_address(self, address: str) -> tuple[int, McAlias] | None:
+        address = address.strip().lower()
+        return next(((int(i), a) for i, a in self.aliases.items() if a.address == address), None)
+
     def settings_of(self, domain: str) -> McDomain:
         return self.domain_settings.setdefault(domain, McDomain())
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self._mail_dict(), "keys": dump_map(self.keys), "domain_settings": dump_map(self.domain_settings)}
+        return {**self._mail_dict(), "keys": dump_map(self.keys), "domain_settings": dump_map(self.domain_settings),
+                "aliases": dump_map(self.aliases)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MailcowState:
         state = cls(keys=build_map(McKey, data.get("keys", {})),
-                    domain_settings=build_map(McDomain, data.get("domain_settings", {})))
+                    domain_settings=build_map(McDomain, data.get("domain_settings", {})),
+                    aliases=build_map(McAlias, data.get("aliases", {})))
         state._load_mail(data, McMailbox)
         return state
 

@@ -168,3 +168,27 @@ def test_faults_match_the_provider(emu, post):
     assert post("add/mailbox", NEW).status_code == 500
     assert fault.fired == 1 and emu.state.mailcow.has_mailbox("new@example.com")
     assert emu.requests[-1].provider == "mailcow"
+
+
+def test_aliases(post, get, emu):
+    answer = post("add/alias", {"address": "team@example.com", "goto": "info@example.com, bad@@x;sales@example.com",
+                                "active": 1}).json()
+    # an invalid goto is dropped with a danger entry while the rest is saved: a partial success
+    assert [(e["type"], e["msg"]) for e in answer] == [("danger", ["goto_invalid", "bad@@x"]),
+                                                         ("success", ["alias_added", "team@example.com", 1])]
+    row = get("alias/team@example.com").json()
+    assert (row["id"], row["goto"], row["active"]) == (1, "info@example.com,sales@example.com", "1")
+    assert get("alias/1").json() == row and get("alias/all/example.com").json() == [row]
+    assert get("alias/ghost@example.com").json() == {} and get("alias/all/nope.test").json() == {}
+    post("add/alias", {"address": "quiet@example.com", "goto": "info@example.com"})
+    assert emu.state.mailcow.alias_by_address("quiet@example.com")[1].active == 0  # intval(): no active, inactive
+    clash = post("add/alias", {"address": "info@example.com", "goto": "sales@example.com", "active": 1}).json()
+    assert clash[0]["msg"] == ["is_alias_or_mailbox", "info@example.com"]
+    edited = post("edit/alias", {"items": [1], "attr": {"goto": "x@other.test"}}).json()
+    assert edited[0]["msg"] == ["alias_modified", "team@example.com"]
+    assert emu.state.mailcow.aliases["1"].goto == ["x@other.test"]  # goto replaces the list
+    assert post("edit/alias", {"items": [99], "attr": {"goto": "x@y.test"}}).json()[0]["msg"] == "alias_invalid"
+    removed = post("delete/alias", [1, 99]).json()
+    assert [(e["type"], e["msg"]) for e in removed] == [("success", ["alias_removed", "team@example.com"]),
+                                                          ("danger", "access_denied")]
+    assert "1" not in emu.state.mailcow.aliases
