@@ -86,6 +86,20 @@ def _ispconfig_write(request, emu=None) -> tuple[str, str] | None:
     return "delete", issued.get(str(body["primary_id"]), f"#{body['primary_id']}")
 
 
+def _mailcow_write(request, emu=None) -> tuple[str, str] | None:
+    if request.method != "POST" or not request.path.startswith("/api/v1/"):
+        return None
+    body = json.loads(request.body)
+    if request.path == "/api/v1/add/mailbox":
+        return "create", f"{body['local_part']}@{body['domain']}"
+    if request.path == "/api/v1/delete/mailbox":
+        return "delete", body[0]
+    if request.path == "/api/v1/edit/mailbox" and "password" in body.get("attr", {}):
+        return "passwd", body["items"][0]
+    return None
+
+
+
 @dataclass(frozen=True)
 class TestedProvider:
     name: str
@@ -144,6 +158,12 @@ def _set_plesk(emu, kind: str, value: str) -> None:
     emu.state.plesk.users["demo"].password = value
 
 
+def _set_mailcow(emu, kind: str, value: str) -> None:
+    keys = emu.state.mailcow.keys
+    keys.pop(SECRET, None)
+    emu.state.mailcow.add_key(value, "rw")
+
+
 def _set_ispconfig(emu, kind: str, value: str) -> None:
     emu.state.ispconfig.remote_users["demo"].password = value
 
@@ -163,6 +183,9 @@ TABLE: dict[str, TestedProvider] = {p.name: p for p in (
     # The function is the query string's first key, which faults see as a field.
     TestedProvider("ispconfig", "demo", "ispconfig", _ispconfig_write, dict(field="mail_user_add:"),
                    _set_ispconfig),
+    # mailcow has no user: a key is admin for the whole server; profiles say "admin".
+    TestedProvider("mailcow", "admin", "mailcow", _mailcow_write, dict(path="/api/v1/add/mailbox"),
+                   _set_mailcow, secret_kinds=("token",), create_example=(0, {})),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}

@@ -43,9 +43,10 @@ DirectAdmin: also admin `admin`/`demo-secret`, who may log in as demo (`admin|de
 cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user `root`
 (password and token `demo-secret`). mailbox.org: account `demo`; info is plan
 "standard" (Info Desk), sales "premium" (Sales Team). Plesk: customer `demo` and admin
-`admin` (both `demo-secret`), example.com is site id 1 of demo.
-"standard" (Info Desk), sales "premium" (Sales Team). ISPConfig: remote user `demo`
-with every function group; example.com belongs to client 1 (sys_userid 2).
+`admin` (both `demo-secret`), example.com is site id 1 of demo. ISPConfig: remote user
+`demo` with every function group; example.com belongs to client 1 (sys_userid 2).
+mailcow: no user, API keys `demo-secret` (read-write) and `demo-readonly` (read-only: get
+endpoints only); example.com is owned by `admin`.
 
 State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
 requests may touch at the same moment; reads need no lock)
@@ -137,6 +138,21 @@ session_lifetime (seconds from login, default 1800); sessions (never saved)::
     isp.expire_sessions()                              # next call: "The Session is expired ..."
     isp.session_lifetime = 0.2
     isp.api_enabled = False                            # "Remote API is disabled ..."
+mailcow — `emu.state.mailcow`; mailbox fields: password, name, quota_bytes (0 =
+unlimited; the API takes MiB on writes and answers bytes), usage_bytes, messages, active
+(1 on, 0 off, 2 login disallowed), force_pw_update, tags, created; keys (key ->
+McKey(access "rw" | "ro", active)); domain_settings (domain -> McDomain(description,
+active, max_quota_for_mbox_bytes, max_quota_for_domain_bytes, def_quota_for_mbox_bytes,
+max_mailboxes)); aliases (id string -> McAlias(address, goto list, active),
+`add_alias(address, goto, active=1)` -> id, `alias_by_address(a)` -> (id, alias) or None);
+`error_but_created` (True: add/mailbox creates and still answers a
+`danger` entry, mailcow issue #5292; never saved)::
+
+    mc = emu.state.mailcow
+    mc.mailbox("sales@example.com").quota_bytes        # 500 * 1048576
+    mc.add_key("OTHER-KEY", "ro"); mc.keys["demo-secret"].active = False   # next call: 401
+    mc.add_domain("other.test", max_quota_for_mbox_bytes=1024 * 1048576)
+    mc.error_but_created = True
 
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------
@@ -155,6 +171,7 @@ Kinds: an HTTP status ("500", "503", "429" — 429 sends `Retry-After: retry_aft
 default 60, cut short by stop()), "truncate" (Content-Length larger than the body sent,
 then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
 HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "plesk"),
+HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "mailcow"),
 path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
 param; a Plesk packet's leading comment `<!-- &operation=mail.create& -->` reads as the
 field `operation`); provider names come from the registry (API 2 on `/json-api/cpanel` is

@@ -30,6 +30,7 @@ APPS: tuple[ProviderApp, ...] = (
     ProviderApp("mailboxorg", (("/v1/", "mailboxorg"),), "mailboxorg_state:MailboxOrgState"),
     ProviderApp("plesk", (("/enterprise/control/agent.php", "plesk"),), "plesk_state:PleskState"),
     ProviderApp("ispconfig", (("/remote/json.php", "ispconfig"),), "ispconfig_state:IspconfigState"),
+    ProviderApp("mailcow", (("/api/v1/", "mailcow"),), "mailcow_state:MailcowState"),
 )
 
 NAMES: tuple[str, ...] = tuple(app.name for app in APPS)

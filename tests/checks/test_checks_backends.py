@@ -82,6 +82,6 @@ def test_the_checks_pass_what_the_provider_takes_without_a_password_or_a_request
     backend = backend_of(provider)
     quota, options = TABLE[provider].create_example
     backend.check_new_mailbox(NewMailbox(address("first.last@example.com"), "", quota, options))
-    backend.check_password_change(require_reset=provider == "mailboxorg")
-    backend.check_delete(keep_data=provider in ("cpanel", "whm"))
+    backend.check_password_change(require_reset=backend.spec.require_reset)
+    backend.check_delete(keep_data=backend.spec.keep_data)
     assert emu.requests == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from provider_table import DEFAULT_MAILBOXES, DOMAIN, LOGIN, NEW_PASSWORD, PROVIDERS, SECRET  # noqa: F401
-from provider_table import log_in, mail_state  # noqa: F401
+from provider_table import TABLE, log_in, mail_state  # noqa: F401
 
 NEW = "new@example.com"
 

@@ -23,6 +23,7 @@ from hardening_support import (
     NEW,
     NEW_PASSWORD,
     PROVIDERS,
+    TABLE,
     assert_one_error_line,
     connect,
     mail_state,

@@ -142,7 +142,21 @@ ISPCONFIG = st.fixed_dictionaries({"code": st.sampled_from(["ok", "ok", "remote_
                  | st.sampled_from([0, 1, 7, "1", False, "0123456789abcdef0123456789abcdef"])),
 }) | JSON
 
-ENVELOPES = {"cpanel": UAPI, "whm": WHM, "mailboxorg": JSON_RPC, "directadmin": DA_JSON, "ispconfig": ISPCONFIG}
+MAILCOW_MSG = st.sampled_from(["mailbox_added", "mailbox_removed", "mailbox_modified", "object_exists",
+                               "access_denied", "password_complexity"]) | SCALARS
+MAILCOW_ENTRY = st.fixed_dictionaries({"type": st.sampled_from(["success", "danger", "error", "warning"]) | SCALARS},
+                                      optional={"msg": MAILCOW_MSG | st.lists(MAILCOW_MSG, max_size=3),
+                                                "log": JSON})
+MAILCOW_ROW = st.fixed_dictionaries({}, optional={
+    "username": st.sampled_from(["info@example.com", "new@example.com", "noat"]) | SCALARS,
+    "domain_name": st.sampled_from(["example.com", ""]) | SCALARS, "domain": SCALARS, "local_part": SCALARS,
+    "quota": SCALARS, "quota_used": SCALARS, "active": FLAGS, "active_int": FLAGS, "mboxes_in_domain": SCALARS,
+    "version": SCALARS,
+})
+MAILCOW = st.one_of(st.lists(MAILCOW_ENTRY, max_size=3), MAILCOW_ENTRY, st.lists(MAILCOW_ROW, max_size=3),
+                    MAILCOW_ROW, st.just({}), st.just([]), JSON)
+ENVELOPES = {"cpanel": UAPI, "whm": WHM, "mailboxorg": JSON_RPC, "directadmin": DA_JSON, "ispconfig": ISPCONFIG,
+             "mailcow": MAILCOW}
 STATUSES = st.sampled_from([200] * 14 + [100, 204, 301, 302, 401, 403, 404, 418, 429, 500, 502, 503, 599])
 HEADERS = st.dictionaries(st.sampled_from(["Content-Type", "Location", "Retry-After", "X-DirectAdmin"]),
                           st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=24), max_size=3)

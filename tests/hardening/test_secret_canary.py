@@ -20,13 +20,12 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from hardening_support import LOGIN, mail_state
-from provider_table import TABLE
+from hardening_support import LOGIN, TABLE, mail_state
 
-# (provider, kind of profile secret). cPanel and WHM send an API token in a header of
-# their own and a password as Basic auth, so both are run.
+# (provider, kind of profile secret), from the provider table. cPanel and WHM send an API
+# token in a header of their own and a password as Basic auth, so both are run; an API
+# key (mailcow) is a token.
 VARIANTS = [(name, kind) for name, entry in TABLE.items() for kind in entry.secret_kinds]
-
 
 def password_canary() -> str:
     """A password the emulator accepts, unique, holding characters every encoding treats
@@ -104,7 +103,7 @@ def run_every_command(cli, emu, run: Run, provider: str, kind: str) -> str:
     # DirectAdmin: the admin acting for demo covers login_as and the admin-only command.
     user = "admin" if provider == "directadmin" else LOGIN[provider]
     extra = ("--login-as", "demo") if provider == "directadmin" else ()
-    quota = () if provider == "mailboxorg" else ("--quota", "50")
+    quota = ("--quota", "50") if TABLE[provider].spec.takes_quota else ()
     mailctl("profile add", "profile", "add", "canary", "--provider", provider, "--url", emu.url,
             "--user", user, *extra)
     mailctl("session login", "session", "login", "--secret-stdin", stdin=profile_secret + "\n")

@@ -97,7 +97,8 @@ def test_global_options_after_the_command_complete_as_the_cli_reads_them(cli, mo
 def test_provider_names_and_output_modes_complete(cli, monkeypatch):
     assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider ") == list(providers.NAMES)
     assert providers.NAMES[:4] == ("directadmin", "cpanel", "whm", "mailboxorg")
-    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider m") == ["mailboxorg"]
+    assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider m") == [
+        name for name in providers.NAMES if name.startswith("m")]
     assert bash_complete(cli, monkeypatch, "mailctl -o ") == ["table", "plain", "json"]
     assert bash_complete(cli, monkeypatch, "mailctl completion ") == ["bash", "zsh", "fish"]
 
