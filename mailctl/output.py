@@ -565,7 +565,12 @@ def mailbox_columns(spec) -> tuple:
 
 def mailbox_detail_columns(spec) -> tuple:
     """pop show: pop list's columns, then what is restricted and the linked aliases."""
-    return mailbox_columns(spec) + (Column("restrictions", "Restrictions"), Column("aliases", "Aliases"))
+    return mailbox_columns(spec) + (Column("restrictions", "Restrictions", table=_none_if_empty),
+                                    Column("aliases", "Aliases", table=_none_if_empty))
+
+
+def _none_if_empty(value: Any) -> str:
+    return "none" if value == [] else _text(value)
 
 
 def _change_text(value: Any) -> str:
