@@ -198,7 +198,7 @@ def set_(
     mailbox in FILE (columns: address, quota, suspend = yes|no; the options give
     defaults, --login/--incoming say what a row's suspend means)."""
     from mailctl.models import changed_fields
-    from mailctl.output import MAILBOX_CHANGE_COLUMNS
+    from mailctl.output import MAILBOX_CHANGE_COLUMNS, changes_text
 
     runtime = ctx.obj
     kinds = [kind for kind, given in (("login", login), ("incoming", incoming)) if given]
@@ -221,9 +221,7 @@ def set_(
     after = backend.change_mailbox(target, change)
     changes = changed_fields(before, after)
     if changes:
-        runtime.out.message(f"Changed {target}: " + "; ".join(
-            f"{name.removesuffix('_mb')} {_shown(name, old)} -> {_shown(name, new)}"
-            for name, (old, new) in changes.items()))
+        runtime.out.message(f"Changed {target}: {changes_text(changes)}")
     else:
         runtime.out.message(f"{target} was already as asked ({change.describe()}); nothing changed")
     row = {"address": str(target), "outcome": "changed" if changes else "unchanged", "changes": changes,
@@ -247,18 +245,6 @@ def _change(backend, quota_mb, suspend, kinds):
         raise UsageError("nothing to change: give --quota, --suspend or --unsuspend")
     backend.check_change(change)
     return change
-
-
-def _shown(name: str, value) -> str:
-    if value is None:
-        return "unlimited" if name == "quota_mb" else "unknown"
-    if name == "quota_mb":
-        return f"{value} MB"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ",".join(value) or "none"
-    return str(value)
 
 
 @app.command("delete")
