@@ -582,6 +582,59 @@ def mailbox_columns(spec) -> tuple:
     return columns + tuple(Column(name, name.replace("_", " ").capitalize(), free_text=True)
                            for name in spec.mailbox_fields)
 
+def mailbox_detail_columns(spec) -> tuple:
+    """pop show: pop list's columns, then what is restricted and the linked aliases."""
+    return mailbox_columns(spec) + (Column("restrictions", "Restrictions", table=_none_if_empty),
+                                    Column("aliases", "Aliases", table=_none_if_empty))
+
+
+def _none_if_empty(value: Any) -> str:
+    return "none" if value == [] else _text(value)
+
+
+def _changed_value(name: str, value: Any) -> str:
+    if name == "quota_mb":
+        return quota_text(value)
+    if value is None:
+        return "unknown"
+    if isinstance(value, list):
+        return ",".join(value) or "none"
+    return _text(value)
+
+
+def changes_text(changes: dict) -> str:
+    """pop set's {field: [previous, new]}: "quota 500 MB -> 1024 MB; suspended no -> yes"."""
+    return "; ".join(f"{name.removesuffix('_mb')} {_changed_value(name, old)} -> {_changed_value(name, new)}"
+                     for name, (old, new) in changes.items())
+
+
+def _change_text(value: Any) -> str:
+    return changes_text(value) if value else "-"
+
+
+# pop set: the mailbox as it is now, and each changed field as (previous, new).
+MAILBOX_CHANGE_COLUMNS = (
+    Column("address", "Address"),
+    Column("outcome", "Outcome"),
+    Column("changes", "Changes", table=_change_text, plain=_change_text, free_text=True),
+)
+# alias list: one row per alias (table, JSON); one line per alias-destination pair (plain).
+ALIAS_COLUMNS = (
+    Column("address", "Address"),
+    Column("destinations", "Destinations", table=lambda v: ", ".join(v), free_text=True),
+    Column("kind", "Kind"),
+)
+ALIAS_PLAIN_COLUMNS = (
+    Column("address", "Address"),
+    Column("destination", "Destination"),
+)
+# alias add / alias remove: the alias as it is afterwards.
+ALIAS_RESULT_COLUMNS = (
+    Column("address", "Address"),
+    Column("outcome", "Outcome"),
+    Column("destinations", "Destinations", table=lambda v: ", ".join(v or []), free_text=True),
+)
+
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),

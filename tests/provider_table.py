@@ -100,6 +100,96 @@ def _mailcow_write(request, emu=None) -> tuple[str, str] | None:
 
 
 
+
+# -- the emulator's state of the mailbox lifecycle (pop show/set, alias ...) --------------
+
+@dataclass(frozen=True)
+class LifecycleState:
+    """How a provider's emulator state shows what pop set and alias add/remove change."""
+
+    # The mailbox's quota in MB as stored (0 = unlimited).
+    quota: Callable[[Any, str], int]
+    # What is suspended: a set of "login", "incoming".
+    suspended: Callable[[Any, str], set]
+    # Every route of a domain: {address: sorted destinations}.
+    routes: Callable[[Any, str], dict]
+    # Put a forwarder (or an alias of one mailbox) in place: (emu, address, destinations).
+    add_route: Callable[[Any, str, list], None]
+
+
+def _table_routes(state, domain: str) -> dict:
+    table = state.forwarders.get(domain, {})
+    return {f"{local}@{domain}": sorted(dests) for local, dests in table.items() if dests}
+
+
+def _table_add(state, emu, address: str, destinations: list) -> None:
+    local, _, domain = address.partition("@")
+    with emu.state.lock:
+        state.set_forwarder(domain, local, list(destinations))
+        emu.state.touch()
+
+
+def _mbo_routes(emu, domain: str) -> dict:
+    routes: dict = {}
+    for local, box in emu.state.mailboxorg.mailboxes.get(domain, {}).items():
+        address = f"{local}@{domain}"
+        if box.forwards:
+            routes[address] = sorted(box.forwards)
+        for alias in box.aliases:
+            routes[alias] = [address]
+    return routes
+
+
+def _mbo_add(emu, address: str, destinations: list) -> None:
+    box = emu.state.mailboxorg.mailbox(address)
+    with emu.state.lock:
+        if box is not None:
+            box.forwards = list(destinations)
+        else:  # an alias of the one mailbox it names
+            emu.state.mailboxorg.mailbox(destinations[0]).aliases.append(address)
+        emu.state.touch()
+
+
+DA_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: emu.state.directadmin.mailbox(a).quota_mb,
+    suspended=lambda emu, a: {"login"} if emu.state.directadmin.mailbox(a).suspended else set(),
+    routes=lambda emu, d: _table_routes(emu.state.directadmin, d),
+    add_route=lambda emu, a, dests: _table_add(emu.state.directadmin, emu, a, dests),
+)
+CPANEL_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: emu.state.cpanel.mailbox(a).quota_mb,
+    suspended=lambda emu, a: {k for k, on in (("login", emu.state.cpanel.mailbox(a).suspended_login),
+                                              ("incoming", emu.state.cpanel.mailbox(a).suspended_incoming)) if on},
+    routes=lambda emu, d: _table_routes(emu.state.cpanel, d),
+    add_route=lambda emu, a, dests: _table_add(emu.state.cpanel, emu, a, dests),
+)
+def _mailcow_routes(emu, domain: str) -> dict:
+    return {alias.address: sorted(alias.goto) for alias in emu.state.mailcow.aliases.values()
+            if alias.address.endswith("@" + domain) and alias.goto}
+
+
+def _mailcow_add(emu, address: str, destinations: list) -> None:
+    with emu.state.lock:
+        emu.state.mailcow.add_alias(address, list(destinations))
+        emu.state.touch()
+
+
+# mailcow's one `active` field: 1 on, 2 login off (mail still accepted), 0 everything off.
+MAILCOW_SUSPENDED = {1: set(), 2: {"login"}, 0: {"login", "incoming"}}
+MAILCOW_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: emu.state.mailcow.mailbox(a).quota_bytes // (1024 * 1024),
+    suspended=lambda emu, a: MAILCOW_SUSPENDED[emu.state.mailcow.mailbox(a).active],
+    routes=_mailcow_routes,
+    add_route=_mailcow_add,
+)
+MBO_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: 0,
+    suspended=lambda emu, a: set() if emu.state.mailboxorg.mailbox(a).active else {"login"},
+    routes=_mbo_routes,
+    add_route=_mbo_add,
+)
+
+
 @dataclass(frozen=True)
 class TestedProvider:
     name: str
@@ -121,6 +211,9 @@ class TestedProvider:
     admin: str | None = None
     # The format of its answers, as mailctl names it when an answer is not in it.
     answer_format: str = "JSON"
+    # The emulator state pop set / alias add|remove change (tests/lifecycle); needed by
+    # every provider whose spec has those operations.
+    lifecycle: LifecycleState | None = None
 
     @property
     def spec(self):
@@ -170,13 +263,13 @@ def _set_ispconfig(emu, kind: str, value: str) -> None:
 
 TABLE: dict[str, TestedProvider] = {p.name: p for p in (
     TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, dict(field="action:create"), _set_da,
-                   create_example=(10, {"send_limit": 50}), admin="admin"),
+                   create_example=(10, {"send_limit": 50}), admin="admin", lifecycle=DA_LIFECYCLE),
     TestedProvider("cpanel", "demo", "cpanel", _uapi_write, dict(path="/execute/Email/add_pop"), _set_cpanel,
-                   secret_kinds=("password", "token")),
+                   secret_kinds=("password", "token"), lifecycle=CPANEL_LIFECYCLE),
     TestedProvider("whm", "root", "cpanel", _uapi_write, dict(field="cpanel.function:add_pop"), _set_whm,
-                   secret_kinds=("password", "token"), create_example=(0, {})),
+                   secret_kinds=("password", "token"), create_example=(0, {}), lifecycle=CPANEL_LIFECYCLE),
     TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write, dict(method="mail.add"), _set_mbo,
-                   create_example=(None, {"plan": "premium", "first_name": "Ada", "last_name": "Lovelace"})),
+                   create_example=(None, {"plan": "premium", "first_name": "Ada", "last_name": "Lovelace"}), lifecycle=MBO_LIFECYCLE),
     # The packet's leading comment `<!-- &operation=mail.create& -->` reads as a form field.
     TestedProvider("plesk", "demo", "plesk", _plesk_write, dict(field="operation:mail.create"), _set_plesk,
                    admin="admin", answer_format="XML"),
@@ -185,7 +278,7 @@ TABLE: dict[str, TestedProvider] = {p.name: p for p in (
                    _set_ispconfig),
     # mailcow has no user: a key is admin for the whole server; profiles say "admin".
     TestedProvider("mailcow", "admin", "mailcow", _mailcow_write, dict(path="/api/v1/add/mailbox"),
-                   _set_mailcow, secret_kinds=("token",), create_example=(0, {})),
+                   _set_mailcow, secret_kinds=("token",), create_example=(0, {}), lifecycle=MAILCOW_LIFECYCLE),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}

@@ -8,7 +8,7 @@ SPEC = ProviderSpec(
     backend="mailctl.backends.mailcow:Backend",
     secret="API key",
     url_hint="https://mail.example.com",
-    operations=BASIC | {"pop show", "pop set", "alias list", "alias add", "alias remove"},
+    operations=BASIC,
     # active 2: "disallow login (incoming mail is still accepted)"; active 0: everything off.
     suspend_kinds=("login", "incoming"),
     require_reset=True,  # passwd --require-reset: the mailbox's force_pw_update

@@ -8,7 +8,7 @@ SPEC = ProviderSpec(
     backend="mailctl.backends.plesk:Backend",
     secret="password or secret key",
     url_hint="https://panel.example.com:8443",
-    operations=BASIC | {"pop show"},
+    operations=BASIC,
     profile_options=(
         Option("secret_key", "--secret-key", "the secret is a Plesk secret key (sent as KEY), not a password.",
                kind="flag", label="Secret key"),
