@@ -28,6 +28,7 @@ APPS: tuple[ProviderApp, ...] = (
                 "cpanel_state:CpanelState"),
     ProviderApp("whm", (("/json-api/", "whm"),), "whm_state:WhmState"),
     ProviderApp("mailboxorg", (("/v1/", "mailboxorg"),), "mailboxorg_state:MailboxOrgState"),
+    ProviderApp("virtualmin", (("/virtual-server/", "virtualmin"),), "virtualmin_state:VirtualminState"),
 )
 
 NAMES: tuple[str, ...] = tuple(app.name for app in APPS)

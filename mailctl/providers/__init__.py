@@ -16,6 +16,7 @@ NAMES: tuple[str, ...] = (
     "cpanel",
     "whm",
     "mailboxorg",
+    "virtualmin",
 )
 
 
