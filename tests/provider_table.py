@@ -48,6 +48,15 @@ def _jsonrpc_write(request) -> tuple[str, str] | None:
     return (operation, body["params"]["mail"]) if operation else None
 
 
+def _remote_cgi_write(request) -> tuple[str, str] | None:
+    form = _form(request)
+    program = form.get("program")
+    operation = {"create-user": "create", "delete-user": "delete"}.get(program)
+    if program == "modify-user" and "pass" in form:
+        operation = "passwd"
+    return (operation, f"{form['user']}@{form['domain']}") if operation else None
+
+
 @dataclass(frozen=True)
 class TestedProvider:
     name: str
@@ -72,6 +81,7 @@ TABLE: dict[str, TestedProvider] = {p.name: p for p in (
     TestedProvider("cpanel", "demo", "cpanel", _uapi_write),
     TestedProvider("whm", "root", "cpanel", _uapi_write),
     TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write),
+    TestedProvider("virtualmin", "demo", "virtualmin", _remote_cgi_write),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}

@@ -79,7 +79,7 @@ def test_delete_mailbox_refuses_keep_data_itself(emu, backend_of, provider):
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_the_checks_pass_what_the_provider_takes_without_a_password_or_a_request(emu, backend_of, provider):
     backend = backend_of(provider)
-    quota, options = {"directadmin": (10, {"send_limit": 50}), "cpanel": (10, {}), "whm": (0, {}),
+    quota, options = {"directadmin": (10, {"send_limit": 50}), "cpanel": (10, {}), "whm": (0, {}), "virtualmin": (10, {}),
                       "mailboxorg": (None, {"plan": "premium", "first_name": "Ada", "last_name": "Lovelace"})}[provider]
     backend.check_new_mailbox(NewMailbox(address("first.last@example.com"), "", quota, options))
     backend.check_password_change(require_reset=provider == "mailboxorg")

@@ -52,6 +52,7 @@ WRITE_REQUEST = {
     "cpanel": dict(path="/execute/Email/add_pop"),
     "whm": dict(field="cpanel.function:add_pop"),
     "mailboxorg": dict(method="mail.add"),
+    "virtualmin": dict(field="program:create-user"),
 }
 
 
@@ -90,6 +91,9 @@ EXPECTED = {
 OVERRIDES = {
     ("directadmin", "login_page"): Expect(read_always=4, read_once=4, attempts=1, write_before=4, write_after=4,
                                           message="its login page", code="auth"),
+    # Virtualmin asked for JSON and got an HTML page: Webmin's login page (providers notes).
+    ("virtualmin", "login_page"): Expect(read_always=4, read_once=4, attempts=1, write_before=4, write_after=4,
+                                         message="HTML page", code="auth"),
 }
 
 

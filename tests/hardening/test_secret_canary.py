@@ -31,6 +31,7 @@ VARIANTS = [
     ("whm", "password"),
     ("whm", "token"),
     ("mailboxorg", "password"),
+    ("virtualmin", "password"),
 ]
 
 
@@ -106,6 +107,8 @@ def set_profile_secret(emu, provider: str, kind: str, value: str) -> None:
             user.tokens = [value]
         else:
             user.password = value
+    elif provider == "virtualmin":
+        state.virtualmin.logins["demo"].password = value
     else:
         state.mailboxorg.accounts["demo"].password = value
 
@@ -180,7 +183,8 @@ def run_every_command(cli, emu, run: Run, provider: str, kind: str) -> str:
 
 def _write_of(provider: str) -> dict:
     return {"directadmin": dict(field="action:create"), "cpanel": dict(path="/execute/Email/add_pop"),
-            "whm": dict(field="cpanel.function:add_pop"), "mailboxorg": dict(method="mail.add")}[provider]
+            "whm": dict(field="cpanel.function:add_pop"), "mailboxorg": dict(method="mail.add"),
+            "virtualmin": dict(field="program:create-user")}[provider]
 
 
 def leaks(text: str, values: set[str]) -> list[str]:
