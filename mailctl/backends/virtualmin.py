@@ -39,6 +39,11 @@ BLOCK = 1024  # "disk quota in 1 kB blocks"
 PASSWORD_KEYS = ("password", "encrypted_password")
 
 
+class PostRefused(ProviderRefused):
+    """The server (or a proxy in front of it) does not take POST: nothing ran, and no
+    other request will do better, so no follow-up read is made."""
+
+
 class Backend(BaseBackend):
     provider: ClassVar[str] = "virtualmin"
 
@@ -99,6 +104,8 @@ class Backend(BaseBackend):
         fields = [("domain", domain)] + ([("user", user)] if user else [])
         try:
             answer = self._run("list-users", fields, safe=True)
+        except PostRefused:
+            raise
         except ProviderRefused as refusal:
             raise self._domain_refusal(domain, refusal) from None
         rows = _rows(answer, "list-users")
@@ -157,6 +164,8 @@ class Backend(BaseBackend):
         state shows it (or its domain) missing."""
         try:
             self._run(program, fields, safe=False)
+        except PostRefused:
+            raise
         except ProviderRefused as refusal:
             raise self._mailbox_refusal(address, refusal, creating=creating) from None
 
@@ -214,7 +223,7 @@ class Backend(BaseBackend):
                             "(mailctl session login); the remote API needs a master administrator",
                             provider=self.provider)
         if status == 405:
-            raise ProviderRefused(
+            raise PostRefused(
                 f"{LABEL} refused a POST to remote.cgi (HTTP 405: only {response.headers.get('Allow') or 'GET'} "
                 "allowed). mailctl sends passwords only in POST bodies and never falls back to GET (it would put "
                 "them in URLs and logs): let the server, or the proxy in front of it, accept POST",
