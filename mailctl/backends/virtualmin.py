@@ -68,7 +68,7 @@ class Backend(BaseBackend):
 
     def list_mailboxes(self, domain: str) -> list[Mailbox]:
         users = self._users(domain)
-        return sorted((self._mailbox(values, domain) for _, values in users), key=lambda box: box.address)
+        return sorted((self._mailbox(values) for _, values in users), key=lambda box: box.address)
 
     def create_mailbox(self, new: "NewMailbox") -> Mailbox:
         self.check_new_mailbox(new)
@@ -109,14 +109,13 @@ class Backend(BaseBackend):
         except ProviderRefused as refusal:
             raise self._domain_refusal(domain, refusal) from None
         rows = _rows(answer, "list-users")
-        return [(name, values) for name, values in rows if _address(values, name, domain)]
+        return [(name, values) for name, values in rows if _address(values)]
 
     def _exists(self, address: "Address") -> bool:
-        return any(_address(values, name, address.domain) == str(address)
-                   for name, values in self._users(address.domain, address.local))
+        return any(_address(values) == str(address) for _, values in self._users(address.domain, address.local))
 
-    def _mailbox(self, values: dict, domain: str) -> Mailbox:
-        address = _address(values, "", domain)
+    def _mailbox(self, values: dict) -> Mailbox:
+        address = _address(values) or ""
         quota = _bytes(values, "home_byte_quota", address)
         usage = _bytes(values, "home_byte_quota_used", address)
         disabled = _first(values, "disabled")
@@ -136,8 +135,8 @@ class Backend(BaseBackend):
         except MailctlError as exc:
             self.ctx.notice(f"{address} was created, but its quota could not be read back ({exc.message})")
             return Mailbox(str(address))
-        found = [values for name, values in users if _address(values, name, address.domain) == str(address)]
-        return self._mailbox(found[0], address.domain) if found else Mailbox(str(address))
+        found = [values for _, values in users if _address(values) == str(address)]
+        return self._mailbox(found[0]) if found else Mailbox(str(address))
 
     def _domain_names(self) -> set[str]:
         answer = self._run("list-domains", [("name-only", "")], safe=True)
@@ -292,13 +291,11 @@ def _first(values: dict, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _address(values: dict, name: str, domain: str) -> str | None:
+def _address(values: dict) -> str | None:
     """The mailbox address of a list-users row; None for a user without mail (FTP or
     database only)."""
     email = _first(values, "email_address")
-    if email is None:
-        return None
-    return email.strip().lower()
+    return email.strip().lower() if email and email.strip() else None
 
 
 def _bytes(values: dict, key: str, address: str | None) -> int | None:

@@ -1,9 +1,10 @@
-"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM and mailbox.org APIs
-(stdlib only).
+"""Local emulator of the DirectAdmin, cPanel (UAPI, API 2), WHM, mailbox.org and
+Virtualmin APIs (stdlib only).
 
 It is the other side of the wire: it imports nothing from the rest of mailctl. One server
 answers every provider app on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
-cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org);
+cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org,
+`/virtual-server/` Virtualmin);
 the apps are listed in `registry.APPS` (one line each: name, path prefixes, state
 class). Command line: `python -m mailctl.emulator --help`; full guide, including "How
 to add a provider app": README.md beside this file.
@@ -40,7 +41,9 @@ aliases or vacation notices.
 DirectAdmin: also admin `admin`/`demo-secret`, who may log in as demo (`admin|demo`).
 cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user `root`
 (password and token `demo-secret`). mailbox.org: account `demo`; info is plan
-"standard" (Info Desk), sales "premium" (Sales Team).
+"standard" (Info Desk), sales "premium" (Sales Team). Virtualmin: Webmin login `demo`
+is a master administrator; example.com's Unix owner is `example`, also a Webmin login
+(`Owner-secret-1`) but not a master administrator (remote.cgi refuses it).
 
 State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
 requests may touch at the same moment; reads need no lock)
@@ -104,6 +107,18 @@ sessions (id -> MboSession(account, level, last_used))::
     mbo.expire_session(session_id)
     emu.settings.mbo_session_idle = 0.2                # idle timeout in seconds
 
+Virtualmin — `emu.state.virtualmin`; mailbox fields: password, quota_blocks (1 kB
+blocks, 0 = unlimited; `quota_mb` derived), usage_bytes, real_name, disabled, unix_name
+(`info.example`); logins (password, master); switches `get_only` (POST to remote.cgi
+answered 405) and `home_quotas` (False: no quota values, `quota` refused), kept in
+state files::
+
+    vm = emu.state.virtualmin
+    vm.mailbox("sales@example.com").quota_blocks       # 512000
+    vm.add_login("limited", "L1mited-pass", master=False)   # gets "not allowed to run remote commands"
+    vm.find_user("example.com", "info.example")        # ("info", VMMailbox) by short or Unix name
+    vm.get_only = True
+
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------
 da_auth_failure "login_page" | "redirect" | "json401"; da_unauthorized_header (bool,
@@ -120,7 +135,7 @@ Kinds: an HTTP status ("500", "503", "429" — 429 sends `Retry-After: retry_aft
 1), "latency" (ms), "reset" (RST, no answer), "stall" (answer held for `seconds`,
 default 60, cut short by stop()), "truncate" (Content-Length larger than the body sent,
 then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
-HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg"),
+HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "virtualmin"),
 path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
 param); provider names come from the registry (API 2 on `/json-api/cpanel` is
 "cpanel"). The "login_page" fault sends the bare page, without X-DirectAdmin.

@@ -94,7 +94,7 @@ def test_global_options_after_the_command_complete_as_the_cli_reads_them(cli, mo
 
 def test_provider_names_and_output_modes_complete(cli, monkeypatch):
     assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider ") == [
-        "directadmin", "cpanel", "whm", "mailboxorg"]
+        "directadmin", "cpanel", "whm", "mailboxorg", "virtualmin"]
     assert bash_complete(cli, monkeypatch, "mailctl profile add x --provider m") == ["mailboxorg"]
     assert bash_complete(cli, monkeypatch, "mailctl -o ") == ["table", "plain", "json"]
     assert bash_complete(cli, monkeypatch, "mailctl completion ") == ["bash", "zsh", "fish"]
