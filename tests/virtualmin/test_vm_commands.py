@@ -132,6 +132,15 @@ def test_pop_list_of_a_quota_in_odd_blocks_rounds_up_to_a_whole_mb(cli, vm):
     assert [box["quota_mb"] for box in result.json] == [None, 2]
 
 
+def test_pop_list_of_all_domains(cli, vm):
+    vm.state.virtualmin.add_domain("second.test", "second")
+    vm.state.virtualmin.add_mailbox("x@second.test", quota_blocks=1024)
+    result = cli("--json", "pop", "list", "--all-domains")
+    assert result.exit_code == 0, result.stderr
+    assert [(b["address"], b["quota_mb"]) for b in result.json] == [
+        ("info@example.com", None), ("sales@example.com", 500), ("x@second.test", 1)]
+
+
 def test_pop_list_of_an_unknown_domain_is_exit_3(cli, vm):
     result = cli("pop", "list", "nowhere.test")
     assert result.exit_code == 3
@@ -275,3 +284,4 @@ def test_a_verb_or_option_virtualmin_lacks_is_exit_2_with_no_request(cli, vm, ar
     assert says in result.stderr and "virtualmin" in result.stderr.lower()
     assert vm.requests == []
     assert vm.state.virtualmin.mailbox("info@example.com").password == "mailbox-secret"
+
