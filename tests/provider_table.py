@@ -190,6 +190,15 @@ MBO_LIFECYCLE = LifecycleState(
 )
 
 
+def _remote_cgi_write(request, emu=None) -> tuple[str, str] | None:
+    form = _form(request)
+    program = form.get("program")
+    operation = {"create-user": "create", "delete-user": "delete"}.get(program)
+    if program == "modify-user" and "pass" in form:
+        operation = "passwd"
+    return (operation, f"{form['user']}@{form['domain']}") if operation else None
+
+
 @dataclass(frozen=True)
 class TestedProvider:
     name: str
@@ -257,6 +266,10 @@ def _set_mailcow(emu, kind: str, value: str) -> None:
     emu.state.mailcow.add_key(value, "rw")
 
 
+def _set_virtualmin(emu, kind: str, value: str) -> None:
+    emu.state.virtualmin.logins["demo"].password = value
+
+
 def _set_ispconfig(emu, kind: str, value: str) -> None:
     emu.state.ispconfig.remote_users["demo"].password = value
 
@@ -279,6 +292,8 @@ TABLE: dict[str, TestedProvider] = {p.name: p for p in (
     # mailcow has no user: a key is admin for the whole server; profiles say "admin".
     TestedProvider("mailcow", "admin", "mailcow", _mailcow_write, dict(path="/api/v1/add/mailbox"),
                    _set_mailcow, secret_kinds=("token",), create_example=(0, {}), lifecycle=MAILCOW_LIFECYCLE),
+    TestedProvider("virtualmin", "demo", "virtualmin", _remote_cgi_write, dict(field="program:create-user"),
+                   _set_virtualmin),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}

@@ -4,7 +4,7 @@ Plesk XML, ISPConfig 3 and Virtualmin remote APIs (stdlib only).
 It is the other side of the wire: it imports nothing from the rest of mailctl. One server
 answers every provider app on one 127.0.0.1 port (`/CMD_*` DirectAdmin, `/execute/`
 cPanel UAPI, `/json-api/cpanel` cPanel API 2, `/json-api/` WHM, `/v1/` mailbox.org,
-`/enterprise/control/agent.php` Plesk, `/remote/json.php` ISPConfig, and the others in
+`/enterprise/control/agent.php` Plesk, `/remote/json.php` ISPConfig, `/virtual-server/` Virtualmin, and the others in
 `registry.APPS`);
 the apps are listed in `registry.APPS` (one line each: name, path prefixes, state
 class). Command line: `python -m mailctl.emulator --help`; full guide, including "How
@@ -47,6 +47,9 @@ cPanel: account `demo`, password and API token `demo-secret`, owned by WHM user 
 `demo` with every function group; example.com belongs to client 1 (sys_userid 2).
 mailcow: no user, API keys `demo-secret` (read-write) and `demo-readonly` (read-only: get
 endpoints only); example.com is owned by `admin`.
+Virtualmin: Webmin login `demo` is a master administrator; example.com's Unix owner is
+`example`, also a Webmin login (`Owner-secret-1`) but not a master administrator
+(remote.cgi refuses it).
 
 State API (`emu.state`, thread-safe: hold `emu.state.lock` while changing state that
 requests may touch at the same moment; reads need no lock)
@@ -153,6 +156,17 @@ max_mailboxes)); aliases (id string -> McAlias(address, goto list, active),
     mc.add_key("OTHER-KEY", "ro"); mc.keys["demo-secret"].active = False   # next call: 401
     mc.add_domain("other.test", max_quota_for_mbox_bytes=1024 * 1048576)
     mc.error_but_created = True
+Virtualmin — `emu.state.virtualmin`; mailbox fields: password, quota_blocks (1 kB
+blocks, 0 = unlimited; `quota_mb` derived), usage_bytes, real_name, disabled, unix_name
+(`info.example`); logins (password, master); switches `get_only` (POST to remote.cgi
+answered 405) and `home_quotas` (False: no quota values, `quota` refused), kept in
+state files::
+
+    vm = emu.state.virtualmin
+    vm.mailbox("sales@example.com").quota_blocks       # 512000
+    vm.add_login("limited", "L1mited-pass", master=False)   # gets "not allowed to run remote commands"
+    vm.find_user("example.com", "info.example")        # ("info", VMMailbox) by short or Unix name
+    vm.get_only = True
 
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------
@@ -172,6 +186,7 @@ default 60, cut short by stop()), "truncate" (Content-Length larger than the bod
 then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
 HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "plesk"),
 HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "mailcow"),
+HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "virtualmin"),
 path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
 param; a Plesk packet's leading comment `<!-- &operation=mail.create& -->` reads as the
 field `operation`); provider names come from the registry (API 2 on `/json-api/cpanel` is

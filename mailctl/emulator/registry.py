@@ -31,6 +31,7 @@ APPS: tuple[ProviderApp, ...] = (
     ProviderApp("plesk", (("/enterprise/control/agent.php", "plesk"),), "plesk_state:PleskState"),
     ProviderApp("ispconfig", (("/remote/json.php", "ispconfig"),), "ispconfig_state:IspconfigState"),
     ProviderApp("mailcow", (("/api/v1/", "mailcow"),), "mailcow_state:MailcowState"),
+    ProviderApp("virtualmin", (("/virtual-server/", "virtualmin"),), "virtualmin_state:VirtualminState"),
 )
 
 NAMES: tuple[str, ...] = tuple(app.name for app in APPS)

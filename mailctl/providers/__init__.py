@@ -19,6 +19,7 @@ NAMES: tuple[str, ...] = (
     "mailcow",
     "plesk",
     "ispconfig",
+    "virtualmin",
 )
 
 

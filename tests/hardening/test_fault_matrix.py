@@ -88,6 +88,9 @@ EXPECTED = {
 OVERRIDES = {
     ("directadmin", "login_page"): Expect(read_always=4, read_once=4, attempts=1, write_before=4, write_after=4,
                                           message="its login page", code="auth"),
+    # Virtualmin asked for JSON and got an HTML page: Webmin's login page (providers notes).
+    ("virtualmin", "login_page"): Expect(read_always=4, read_once=4, attempts=1, write_before=4, write_after=4,
+                                         message="HTML page", code="auth"),
 }
 
 

@@ -107,6 +107,16 @@ DA_FORM = st.lists(st.tuples(st.sampled_from(["error", "text", "details", "list[
     lambda pairs: "&".join(f"{k}={v}" for k, v in pairs))
 DA_JSON = st.fixed_dictionaries({}, optional={"error": FLAGS, "success": SCALARS, "result": JSON, "text": SCALARS,
                                               "details": SCALARS, "list": JSON}) | JSON
+VM_VALUES = st.dictionaries(
+    st.sampled_from(["email_address", "home_byte_quota", "home_byte_quota_used", "disabled", "username", "password",
+                     "mail_users", "user"]) | st.text(max_size=6),
+    st.lists(WORDS | SCALARS, max_size=2) | SCALARS, max_size=5)
+VIRTUALMIN = st.fixed_dictionaries({"status": st.sampled_from(["success", "success", "failure", "error"]) | SCALARS},
+                                   optional={"command": SCALARS, "error": MESSAGES, "full_error": MESSAGES,
+                                             "output": SCALARS,
+                                             "data": st.lists(st.fixed_dictionaries({"name": WORDS | SCALARS},
+                                                                                    optional={"values": VM_VALUES}),
+                                                              max_size=3) | st.lists(WORDS, max_size=3) | JSON})
 
 XML_TEXT = st.sampled_from(["", "1", "-1", "12", "info", "ok", "error", "true", "example.com", "&amp;", "<b/>"]) | WORDS
 XML_LEAF = st.builds(lambda tag, value: f"<{tag}>{value}</{tag}>",
@@ -156,7 +166,8 @@ MAILCOW_ROW = st.fixed_dictionaries({}, optional={
 MAILCOW = st.one_of(st.lists(MAILCOW_ENTRY, max_size=3), MAILCOW_ENTRY, st.lists(MAILCOW_ROW, max_size=3),
                     MAILCOW_ROW, st.just({}), st.just([]), JSON)
 ENVELOPES = {"cpanel": UAPI, "whm": WHM, "mailboxorg": JSON_RPC, "directadmin": DA_JSON, "ispconfig": ISPCONFIG,
-             "mailcow": MAILCOW}
+             "mailcow": MAILCOW,
+             "virtualmin": VIRTUALMIN}
 STATUSES = st.sampled_from([200] * 14 + [100, 204, 301, 302, 401, 403, 404, 418, 429, 500, 502, 503, 599])
 HEADERS = st.dictionaries(st.sampled_from(["Content-Type", "Location", "Retry-After", "X-DirectAdmin"]),
                           st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=24), max_size=3)
