@@ -31,6 +31,9 @@ SECRET_FIELDS = frozenset(
 )
 REDACTED = "***"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A request that carries a secret to log in is sent at most this often, whatever
+# `retries` says: every attempt the server saw counts on its failed-login counter.
+LOGIN_ATTEMPTS = 2
 # Seconds before the first retry, doubling after that. A module value so the test suite
 # can shorten every wait at once.
 DEFAULT_BACKOFF = 0.5
@@ -106,12 +109,17 @@ class Transport:
         headers: dict[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         safe: bool = False,
+        login: bool = False,
     ) -> requests.Response:
         """Send one request. `safe` marks a read that may be repeated after a connection
-        error, a 5xx or a 429; a write is sent once, whatever happens."""
+        error, a 5xx or a 429; a write is sent once, whatever happens. `login` marks a
+        request that carries a secret to log in (or to check a login): it is sent at most
+        LOGIN_ATTEMPTS times, since a panel counts each one against its lock-out limit."""
         url = self.url(path)
         timeout = (min(self.settings.connect_timeout, self.settings.timeout), self.settings.timeout)
         attempts = self.settings.retries + 1 if safe else 1
+        if login:
+            attempts = min(attempts, LOGIN_ATTEMPTS)
         for attempt in range(1, attempts + 1):
             self._trace_request(method, url, headers, data, json_body, auth)
             try:

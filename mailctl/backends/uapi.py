@@ -53,10 +53,12 @@ class PanelHttp:
         self.label = label  # "cPanel" / "WHM", for messages
         self.token_scheme = token_scheme  # the word before USER:TOKEN in the header
 
-    def post(self, path: str, fields: dict[str, str], *, safe: bool, secret: str | None = None) -> Any:
+    def post(self, path: str, fields: dict[str, str], *, safe: bool, secret: str | None = None,
+             login: bool = False) -> Any:
         """POST `fields` as a form body and return the decoded JSON answer. `safe` marks
         a read (retried on 5xx, 429 and connection errors); `secret` overrides the
-        stored one (for checking a secret before it is stored)."""
+        stored one (for checking a secret before it is stored); `login` marks the
+        credentials check (sent at most twice, see Transport.request)."""
         from mailctl.transport import parse_json
 
         transport = self.ctx.transport
@@ -65,7 +67,8 @@ class PanelHttp:
         else:
             transport.add_secret(secret)
         headers, auth = self._credentials(secret)
-        response = transport.request("POST", path, data=fields, headers=headers, auth=auth, safe=safe)
+        response = transport.request("POST", path, data=fields, headers=headers, auth=auth, safe=safe,
+                                     login=login)
         status = response.status_code
         if status in (401, 403):
             raise self._auth_error(status)

@@ -55,9 +55,10 @@ class Backend(MailboxRules):
 
     # -- the WHM envelope ------------------------------------------------------------------
     def _whm(self, function: str, fields: dict[str, str], *, safe: bool, action: str,
-             secret: str | None = None) -> Any:
+             secret: str | None = None, login: bool = False) -> Any:
         """Run an API 1 function; its `data`, or ProviderRefused when `metadata.result` is 0."""
-        answer = self.http.post(f"/json-api/{function}", {"api.version": "1", **fields}, safe=safe, secret=secret)
+        answer = self.http.post(f"/json-api/{function}", {"api.version": "1", **fields}, safe=safe, secret=secret,
+                                login=login)
         return self._api1_data(answer, action)
 
     def _api1_data(self, answer: Any, action: str) -> Any:
@@ -90,7 +91,7 @@ class Backend(MailboxRules):
     def _credentials_check(self, secret: str | None) -> None:
         # A server that speaks only API 0 refuses this too, which still proves the token.
         self._whm("getdomainowner", {"domain": _PROBE_DOMAIN}, safe=True,
-                  action="the credentials check (getdomainowner)", secret=secret)
+                  action="the credentials check (getdomainowner)", secret=secret, login=True)
 
     # -- account passwd ------------------------------------------------------------------
     def change_account_password(self, user: str, password: str, *, update_db: bool = True) -> AccountPasswordChange:
