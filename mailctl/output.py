@@ -560,8 +560,17 @@ def mailbox_columns(spec) -> tuple:
     in the same order for every provider, then the fields only this one has. Where the
     provider keeps no quota per mailbox, a null quota is unknown, not unlimited."""
     columns = MAILBOX_COLUMNS if spec.takes_quota else (MAILBOX_COLUMNS[0], _UNKNOWN_QUOTA) + MAILBOX_COLUMNS[2:]
-    return columns + tuple(Column(name, name.replace("_", " ").capitalize(), free_text=True)
+    return columns + tuple(Column(name, name.replace("_", " ").capitalize(), table=_field_text, plain=_field_text,
+                                  free_text=True)
                            for name in spec.mailbox_fields)
+
+
+def _field_text(value: Any) -> str:
+    """A provider's own mailbox field: an empty list (no restrictions) is "-", not an
+    empty cell that a tab-separated line would lose."""
+    if isinstance(value, (list, tuple)) and not value:
+        return "-"
+    return _text(value)
 
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),

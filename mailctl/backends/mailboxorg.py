@@ -323,7 +323,7 @@ class Backend(base.Backend):
         try:
             # A password change is invisible to reads: a lost answer stays ambiguous.
             settle_write(
-                lambda: self._call("mail.set", params, safe=False),
+                lambda: _expect_set(self._call("mail.set", params, safe=False), f"the password of {address}"),
                 applied=None,
                 action=f"changing the password of {address}", provider=PROVIDER, notice=self.ctx.notice,
             )
@@ -380,6 +380,16 @@ def parse_mailbox(item: Any, method: str = "mail.list", *, keep_forward: bool = 
         plan=plan if isinstance(plan, str) and plan else None,
         suspended=(not active) if isinstance(active, bool) else None,
     )
+
+
+def _expect_set(result: Any, what: str) -> Any:
+    """mail.set's answer: true (or the changed object) when it applied the change. A
+    plain `false` is the server saying it did not: a refusal, never "changed"."""
+    if result is False:
+        raise ProviderRefused(f"{LABEL} answered mail.set with false: {what} was not changed", provider=PROVIDER)
+    if result is True or isinstance(result, dict):
+        return result
+    raise _bad("mail.set", f"{str(result)[:80]!r} instead of true")
 
 
 def _expect_true(result: Any, method: str) -> bool:

@@ -10,4 +10,5 @@ SPEC = ProviderSpec(
     url_hint="https://panel.example.com:2083",
     operations=BASIC,
     keep_data=True,
+    mailbox_fields=("restrictions",),
 )

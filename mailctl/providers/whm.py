@@ -11,6 +11,7 @@ SPEC = ProviderSpec(
     url_hint="https://panel.example.com:2087",
     operations=BASIC | {"account passwd"},
     keep_data=True,
+    mailbox_fields=("restrictions",),
     profile_options=(
         Option("cpanel_user", "--cpanel-user", "the default cPanel account for mailbox commands.", metavar="USER",
                check=validation.account_user, per_command=True, label="cPanel user",
