@@ -344,10 +344,14 @@ class StdoutClosed(Exception):
 
 
 class Output:
-    def __init__(self, env: Environment, mode: str | None = None, *, color: bool = True):
+    def __init__(self, env: Environment, mode: str | None = None, *, color: bool = True,
+                 redact: Callable[[str], str] | None = None):
         self.env = env
         self.mode = mode or ("table" if env.stdout_isatty else "plain")
         self.color = color and env.color
+        # The run's redactor (mailctl.redaction): every message, warning and error on
+        # stderr passes through it, whatever the server put in it.
+        self.redact = redact or (lambda text: text)
 
     @property
     def json(self) -> bool:
@@ -499,7 +503,7 @@ class Output:
     def message(self, text: str) -> None:
         """Human confirmation of what happened; stays on stderr so pipes see only data.
         Its line breaks stay; any other invisible character in it is escaped."""
-        self.env.stderr.write(visible_lines(text) + "\n")
+        self.env.stderr.write(visible_lines(self.redact(text)) + "\n")
         self.env.stderr.flush()
 
     def warn(self, text: str) -> None:
@@ -508,11 +512,17 @@ class Output:
     def error(self, error: MailctlError) -> None:
         """The error printer: one line (and indented details), or a JSON object in json
         mode. Its text is untrusted (it often holds the panel's own words)."""
+        message = self.redact(error.message)
+        details = [self.redact(str(line)) for line in error.details]
         if self.mode == "json":
-            text = json_safe(json.dumps(error.to_json(), ensure_ascii=False, default=str)) + "\n"
+            body = error.to_json()
+            body["error"]["message"] = message
+            if "details" in body["error"]:
+                body["error"]["details"] = details
+            text = json_safe(json.dumps(body, ensure_ascii=False, default=str)) + "\n"
         else:
-            text = f"mailctl: error: {visible(error.message)}\n"
-            text += "".join(f"  {visible(str(line))}\n" for line in error.details)
+            text = f"mailctl: error: {visible(message)}\n"
+            text += "".join(f"  {visible(line)}\n" for line in details)
         try:
             self.env.stderr.write(text)
             self.env.stderr.flush()

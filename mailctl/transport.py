@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import requests
 import requests.adapters
@@ -189,10 +189,9 @@ class Transport:
 
     # -- the --debug trace ----------------------------------------------------------------
     def redact(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            for form in {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}:
-                text = text.replace(form, REDACTED)
-        return text
+        from mailctl.redaction import redact
+
+        return redact(text, list(self.secrets))
 
     def _trace(self, line: str) -> None:
         if self.settings.debug is not None:
@@ -232,6 +231,9 @@ class Transport:
         elif "=" in body and "<" not in body[:1]:
             body = urlencode([(k, REDACTED if k.lower() in self._secret_fields else v)
                               for k, v in parse_qsl(body, keep_blank_values=True)])
+        # Redacted before it is cut: a secret that straddles the cut would otherwise
+        # show its first half.
+        body = self.redact(body)
         if len(body) > 2000:
             body = body[:2000] + f"... ({len(response.content)} bytes)"
         self._trace("< " + body)

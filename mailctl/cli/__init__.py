@@ -108,6 +108,15 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
         # click turns EPIPE into exit 1, and other code may wrap it; look down the chain.
         if _broken_pipe(error, env):
             return _closed_stdout(env)
+        if isinstance(error, OSError) and not runtime.options.debug:
+            # A local file (config, secrets, report, state) that cannot be read or
+            # written: one line, not a traceback. --debug keeps the traceback.
+            from mailctl.errors import LocalFileError
+
+            where = f" {error.filename}" if getattr(error, "filename", None) else ""
+            wrapped = LocalFileError(f"cannot use the file{where}: {error.strerror or error}")
+            runtime.out.error(wrapped)
+            return wrapped.exit_code
         raise
     finally:
         runtime.close()

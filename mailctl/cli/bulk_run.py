@@ -60,7 +60,8 @@ def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
     spec = Spec(operation.kind, backend.spec, generate=options.generate,
                 check=None if check_row is None else lambda row: check_row(backend, row))
     rows = parse(text, spec, source)
-    done_before = _done_before(runtime, options.resume, operation.command)
+    job = {"profile": runtime.profile().name, "input": _input_name(options.file)}
+    done_before = _done_before(runtime, options.resume, operation.command, job)
     todo = [row for row in rows if str(row.address) not in done_before]
     skipped = [row for row in rows if str(row.address) in done_before]
 
@@ -75,7 +76,7 @@ def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
     if report_path is not None:
         from mailctl.bulk.report import Report
 
-        report = Report(report_path, resuming=options.resume is not None)
+        report = Report(report_path, resuming=options.resume is not None, job=job)
     try:
         summary, seconds = _run(runtime, backend, operation, todo, passwords, report, jobs)
     finally:
@@ -111,12 +112,21 @@ def _read_input(name: str, runtime: "Runtime") -> tuple[str, str]:
         raise UsageError(f"--from-file {name}: {exc.strerror}") from None
 
 
-def _done_before(runtime: "Runtime", resume: Path | None, command: str) -> set[str]:
+def _input_name(name: str) -> str:
+    """How the report names the input of a job: the file's absolute path, or "-"."""
+    if name == STDIN:
+        return STDIN
+    import os
+
+    return os.path.abspath(name)
+
+
+def _done_before(runtime: "Runtime", resume: Path | None, command: str, job: dict) -> set[str]:
     if resume is None:
         return set()
     from mailctl.bulk.report import done_addresses
 
-    done, unreadable = done_addresses(resume, command)
+    done, unreadable = done_addresses(resume, command, job)
     if unreadable:
         runtime.out.warn(f"{unreadable} line(s) of {resume} could not be read; their rows will run again")
     return done
@@ -187,16 +197,9 @@ def _run(runtime: "Runtime", backend: "Backend", operation: Operation, todo: lis
 
 
 def _redactor(runtime: "Runtime") -> Callable[[str], str]:
-    """Blank every password of the run in a message (a panel may echo what it got)."""
-    secrets = sorted(runtime.secrets, key=len, reverse=True)
-
-    def redact(text: str) -> str:
-        for secret in secrets:
-            if secret in text:
-                text = text.replace(secret, "***")
-        return text
-
-    return redact
+    """The run's one redactor (mailctl.redaction): every password and secret, in every
+    form a panel may echo it in."""
+    return runtime.redact
 
 
 def _report_entry(operation: Operation, result: "Result[Row]", passwords: dict[int, str],
@@ -259,12 +262,25 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
     if summary.crash is not None:
         raise summary.crash
     if summary.interrupted:
-        raise Interrupted(f"interrupted; {len(unfinished)} row(s) not done: {again}")
+        raise _interrupted(summary.signal, f"{len(unfinished)} row(s) not done: {again}")
     if summary.stopped_by is not None:
         runtime.out.message(f"Stopped early, {len(unfinished)} row(s) not done ({again}) because:")
         raise summary.stopped_by
     if unfinished:
         raise PartialFailure(f"{len(unfinished)} of {len(records)} rows failed: {again}")
+
+
+def _interrupted(signum: int | None, rest: str) -> Interrupted:
+    """Ctrl-C is exit 130; SIGTERM 143 and SIGHUP 129 (128 + the signal, as a shell
+    reports a process the signal ended), so a supervisor sees which it sent."""
+    import signal
+
+    error = Interrupted(f"interrupted; {rest}")
+    if signum is not None and signum != signal.SIGINT:
+        name = signal.Signals(signum).name
+        error = Interrupted(f"interrupted by {name}; {rest}")
+        error.exit_code = 128 + signum
+    return error
 
 
 # -- the three commands ----------------------------------------------------------------------
