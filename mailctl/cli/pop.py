@@ -109,7 +109,7 @@ def create(
     # Before the password is asked for: a name or option the provider refuses must not
     # cost the user a password typed twice.
     backend.check_new_mailbox(new)
-    password, generated = source.read(runtime.env, f"Password for {target}")
+    password, generated = source.read(runtime.env, f"Password for {target}", warn=runtime.out.warn)
     runtime.register_secret(password)
     mailbox = backend.create_mailbox(replace(new, password=password))
     runtime.out.message(f"Created {mailbox.address}")

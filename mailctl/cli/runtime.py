@@ -93,7 +93,7 @@ class Runtime:
     def credentials(self, profile: "Profile") -> "Credentials":
         from mailctl.credentials import Credentials
 
-        return Credentials(profile, dict(self.env.environ), self.config_path.parent / "secrets")
+        return Credentials(profile, dict(self.env.environ), self.config_path.parent / "secrets", warn=self.out.warn)
 
     # -- talking to a server -------------------------------------------------------------
     def transport(self, profile: "Profile") -> "Transport":
