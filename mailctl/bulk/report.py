@@ -30,13 +30,27 @@ class Report:
         self.path = path
         self.job = dict(job or {})
         self._handle = _open_private(path, resuming=resuming)
+        # The first failure to write (disk full...), and every entry not written since:
+        # they may hold generated passwords, the caller shows them another way.
+        self.error: OSError | None = None
+        self.unwritten: list[dict[str, Any]] = []
 
     def write(self, entry: dict[str, Any]) -> None:
-        self._handle.write(json.dumps({**entry, **self.job}, ensure_ascii=False) + "\n")
-        self._handle.flush()
+        line = json.dumps({**entry, **self.job}, ensure_ascii=False) + "\n"
+        if self.error is None:
+            try:
+                self._handle.write(line)
+                self._handle.flush()
+                return
+            except OSError as exc:
+                self.error = exc
+        self.unwritten.append(entry)
 
     def close(self) -> None:
-        self._handle.close()
+        try:
+            self._handle.close()
+        except OSError as exc:
+            self.error = self.error or exc
 
 
 def _open_private(path: Path, *, resuming: bool):

@@ -121,6 +121,14 @@ class Runner(Generic[T]):
         self.note = note
         # False when an earlier request already proved the server and credentials work.
         self.first_alone = first_alone
+        # Set by stop(): the run schedules no more rows (the running ones finish).
+        self.stop_reason: MailctlError | None = None
+
+    def stop(self, reason: MailctlError) -> None:
+        """Stop scheduling rows, for a reason found outside the rows (the report cannot
+        be written); the rows running finish and are recorded."""
+        if self.stop_reason is None:
+            self.stop_reason = reason
 
     def run(self, items: Sequence[T]) -> Summary[T]:
         summary: Summary[T] = Summary()
@@ -161,6 +169,8 @@ class Runner(Generic[T]):
                     result = self._result(running.pop(index), error, summary)
                     summary.results.append(result)
                     self.on_result(result)
+                    if self.stop_reason is not None and summary.stopped_by is None:
+                        stopping, summary.stopped_by = True, self.stop_reason
                     if summary.crash is not None:
                         stopping = True
                     elif result.error is None or not isinstance(result.error, (AuthError, TransportError)):

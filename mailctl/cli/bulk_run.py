@@ -82,7 +82,22 @@ def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
     finally:
         if report is not None:
             report.close()
-    _finish(runtime, operation, summary, skipped, seconds, report_path)
+    rescued = _rescued_passwords(runtime, report)
+    _finish(runtime, operation, summary, skipped, seconds, report_path, rescued)
+
+
+def _rescued_passwords(runtime: "Runtime", report) -> dict[int, str]:
+    """A report that could not be written to the end (disk full): the generated
+    passwords of the rows it missed, by line. They go into the results on stdout, their
+    only copy: a password that may be set is never lost."""
+    if report is None:
+        return {}
+    rescued = {e["row"]: e["password"] for e in report.unwritten if e.get("password")}
+    if rescued:
+        runtime.out.warn(f"the report {report.path} could not be written ({report.error.strerror or report.error}): "
+                         f"the generated passwords of {len(rescued)} row(s) are in the results on stdout, "
+                         "their only copy")
+    return rescued
 
 
 # -- before anything is sent ---------------------------------------------------------------
@@ -180,17 +195,26 @@ def _run(runtime: "Runtime", backend: "Backend", operation: Operation, todo: lis
     def task(row: Row) -> None:
         operation.apply(backend, row, passwords.get(row.line))
 
+    runners: list = []
+
     with Progress(runtime.env, total=len(todo), label=operation.command,
                   color=not runtime.options.no_color) as progress:
         def on_result(result: "Result[Row]") -> None:
             ok = result.outcome == operation.done
             if report is not None:
                 report.write(_report_entry(operation, result, passwords, redact))
+                if report.error is not None and runners:
+                    from mailctl.errors import LocalFileError
+
+                    runners[0].stop(LocalFileError(
+                        f"cannot write the report {report.path}: {report.error.strerror or report.error}; "
+                        "stopped so that no more rows are done without a record"))
             if result.outcome == "failed":
                 progress.note(f"line {result.item.line}: {result.item.address}: {redact(result.error.message)}")
             progress.advance(ok)
 
         runner = Runner(task, jobs=jobs, done=operation.done, on_result=on_result, note=progress.note)
+        runners.append(runner)
         started = time.perf_counter()
         summary = runner.run(todo)
     return summary, time.perf_counter() - started
@@ -230,8 +254,10 @@ def _password_may_be_set(operation: Operation, result: "Result[Row]") -> bool:
 # -- after the run ---------------------------------------------------------------------------
 
 def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", skipped: list[Row],
-            seconds: float, report_path: Path | None) -> None:
-    from mailctl.output import BULK_RESULT_COLUMNS
+            seconds: float, report_path: Path | None, rescued: dict[int, str] | None = None) -> None:
+    from mailctl.output import BULK_RESULT_COLUMNS, Column
+
+    rescued = rescued or {}
 
     redact = _redactor(runtime)
     records = [{"row": r.item.line, "address": str(r.item.address), "outcome": r.outcome,
@@ -240,13 +266,19 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
     records += [{"row": row.line, "address": str(row.address), "outcome": "skipped", "error": None,
                  "error_code": None} for row in skipped]
     records.sort(key=lambda record: record["row"])
+    columns = BULK_RESULT_COLUMNS
+    if rescued:
+        for record in records:
+            record["password"] = rescued.get(record["row"])
+        columns = BULK_RESULT_COLUMNS + (Column("password", "Password"),)
     unfinished = [r for r in records if r["outcome"] not in (operation.done, "skipped")]
     if runtime.out.mode == "table":
         # A terminal gets what needs attention; the full list is in the report.
-        if unfinished:
-            runtime.out.records(unfinished, BULK_RESULT_COLUMNS, title="Rows not done")
+        shown = [r for r in records if r in unfinished or r.get("password")]
+        if shown:
+            runtime.out.records(shown, columns, title="Rows not done" if not rescued else "Rows not in the report")
     else:
-        runtime.out.records(records, BULK_RESULT_COLUMNS)
+        runtime.out.records(records, columns)
 
     counts = summary.counts()
     parts = [f"{counts.get(operation.done, 0)} {operation.done}"]

@@ -266,3 +266,53 @@ def test_an_unwritable_config_is_one_error_line(cli, tmp_path):
 
     assert result.exit_code == 2
     assert assert_one_error_line(result.stderr).startswith("mailctl: error: cannot use the file")
+
+
+def test_a_report_that_fills_the_disk_stops_the_run_and_loses_no_generated_password(cli, emu, tmp_path,
+                                                                                    monkeypatch):
+    import errno
+
+    from mailctl.bulk import report as report_module
+
+    real_open = report_module._open_private
+
+    class FillsUp:
+        """The report's file on a disk that is full after three lines."""
+
+        def __init__(self, handle):
+            self.handle, self.lines = handle, 0
+
+        def write(self, text):
+            if self.lines >= 3:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            self.lines += 1
+            return self.handle.write(text)
+
+        def flush(self):
+            self.handle.flush()
+
+        def close(self):
+            self.handle.close()
+
+    monkeypatch.setattr(report_module, "_open_private", lambda path, resuming: FillsUp(real_open(path, resuming=resuming)))
+    connect(cli, emu, "cpanel")
+    report = tmp_path / "r.jsonl"
+
+    result = cli("pop", "create", "--from-file", str(_rows(tmp_path / "in.csv", 40, passwords=False)), "--generate",
+                 "--jobs", "1", "--report", str(report))
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert "cannot write the report" in result.stderr and "No space left on device" in result.stderr
+    written = _report(report)
+    assert len(written) == 3
+    rescued = [line.split("\t") for line in result.stdout.splitlines()]
+    assert all(len(fields) == 5 for fields in rescued)
+    assert "are in the results on stdout, their only copy" in result.stderr
+    created = {a for a in emu.state.cpanel.addresses() if a.startswith("user")}
+    # Every mailbox the server holds has its password somewhere: the report or stdout.
+    passwords = {e["address"]: e["password"] for e in written} | {r[1]: r[4] for r in rescued if r[4] != "-"}
+    assert created <= set(passwords) and all(passwords[a] for a in created)
+    assert len(created) < 40  # the run stopped
+    for address in created:
+        assert emu.state.cpanel.mailbox(address).password == passwords[address]
