@@ -113,8 +113,11 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
             # written: one line, not a traceback. --debug keeps the traceback.
             from mailctl.errors import LocalFileError
 
-            where = f" {error.filename}" if getattr(error, "filename", None) else ""
-            wrapped = LocalFileError(f"cannot use the file{where}: {error.strerror or error}")
+            reason = error.strerror or str(error) or type(error).__name__
+            if getattr(error, "filename", None):
+                wrapped = LocalFileError(f"cannot use the file {error.filename}: {reason}")
+            else:
+                wrapped = LocalFileError(f"a local file operation failed: {reason}")
             runtime.out.error(wrapped)
             return wrapped.exit_code
         raise
