@@ -12,7 +12,7 @@ import os
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from mailctl.errors import AlreadyExists, KeyringUnavailable, NoCredentials, UsageError
 
@@ -37,9 +37,28 @@ def state_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 
 class AuditLog:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, redact: Callable[[str], str] | None = None,
+                 warn: Callable[[str], None] | None = None):
         self.path = path
         self._lock = threading.Lock()
+        # Every message is redacted before it is written (a server's refusal may repeat
+        # the password it was sent).
+        self.redact = redact or (lambda text: text)
+        self._warn = warn
+        self._warned = False
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """Append `entry`; a log that cannot be written (read-only state dir, disk full)
+        is a warning, said once per run -- never a failure of the change it records,
+        which the server has already made (or refused)."""
+        try:
+            self.append(entry)
+        except OSError as exc:
+            with self._lock:
+                first, self._warned = not self._warned, True
+            if first and self._warn is not None:
+                self._warn(f"could not write the audit log {self.path}: {exc.strerror or exc}; "
+                           "what the server did is reported as it happened")
 
     def append(self, entry: dict[str, Any]) -> None:
         # A lone surrogate (a server's "\ud800") becomes that same JSON escape again.
@@ -135,5 +154,7 @@ class AuditedBackend:
     def _record(self, entry: dict, outcome: str, code: str | None, message: str | None) -> None:
         entry["time"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         entry["outcome"] = outcome
+        if message is not None:
+            message = self._log.redact(message)
         entry["error"] = {"code": code, "message": message} if code else None
-        self._log.append(entry)
+        self._log.record(entry)

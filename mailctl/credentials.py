@@ -58,11 +58,22 @@ def _keyring_call(action: Callable, *args):
 class Credentials:
     """The secret (and provider session) of one profile."""
 
-    def __init__(self, profile: "Profile", environ: dict[str, str], plaintext_dir: Path):
+    def __init__(self, profile: "Profile", environ: dict[str, str], plaintext_dir: Path,
+                 warn: Callable[[str], None] | None = None):
         self.profile = profile
         self.environ = environ
         self.plaintext_dir = plaintext_dir
+        self._warn = warn or (lambda text: None)
+        self._warned: set[str] = set()
         self._secret: str | None = None
+        # A provider session kept for this process only: the secret comes from
+        # MAILCTL_SECRET and the machine has no OS keyring to keep the session in.
+        self._process_session: str | None = None
+
+    def warn(self, text: str) -> None:
+        if text not in self._warned:  # the same file is read more than once a run
+            self._warned.add(text)
+            self._warn(text)
 
     # -- where the secret lives --------------------------------------------------------
     @property
@@ -74,10 +85,7 @@ class Credentials:
 
     def _read(self, entry: str) -> str | None:
         if self._plaintext:
-            try:
-                return self._file(entry).read_text(encoding="utf-8") or None
-            except FileNotFoundError:
-                return None
+            return _read_private(self._file(entry), self.warn)
         return _keyring_call(lambda k, name: k.get_password(SERVICE, name), self.profile.name + entry)
 
     def _write(self, entry: str, value: str) -> None:
@@ -118,24 +126,90 @@ class Credentials:
         self._secret = value
 
     def forget(self) -> None:
-        self._delete("")
-        self._delete(":session")
+        """Forget the secret and the session wherever they may be: a plaintext file is
+        removed even when the profile now keeps its secret in the keyring (it may be
+        left from before), and before the keyring is asked, which may not exist."""
+        for entry in ("", ":session"):
+            self._file(entry).unlink(missing_ok=True)
         self._secret = None
+        self._process_session = None
+        if not self._plaintext:
+            self._delete("")
+            self._delete(":session")
 
     # -- the provider session (mailbox.org) --------------------------------------------
+    def _session_in_process(self) -> bool:
+        """MAILCTL_SECRET on a machine without an OS keyring: the session lives in
+        this process only (each run logs in once; nothing is written to disk)."""
+        return bool(self.environ.get(SECRET_ENV)) and not self._plaintext
+
     def session(self) -> str | None:
-        return self._read(":session")
+        try:
+            return self._read(":session")
+        except NoKeyringBackend:
+            if self._session_in_process():
+                return self._process_session
+            raise
 
     def store_session(self, value: str) -> None:
-        self._write(":session", value)
+        try:
+            self._write(":session", value)
+        except NoKeyringBackend:
+            if not self._session_in_process():
+                raise
+            self._process_session = value
 
     def forget_session(self) -> None:
-        self._delete(":session")
+        self._process_session = None
+        try:
+            self._delete(":session")
+        except NoKeyringBackend:
+            if not self._session_in_process():
+                raise
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _symlink_refused(path: Path) -> KeyringUnavailable:
+    return KeyringUnavailable(
+        f"the plaintext secrets file {path} is a symbolic link: refusing to use it (a link could read or "
+        f"write a secret somewhere else); remove it and run 'mailctl session login --store plaintext' again"
+    )
+
+
+def _read_private(path: Path, warn: Callable[[str], None]) -> str | None:
+    """A plaintext secret, never through a symlink; a file others may read is used with a
+    warning naming its mode."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if path.is_symlink():
+            raise _symlink_refused(path) from None
+        raise KeyringUnavailable(f"cannot read the plaintext secrets file {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "r", encoding="utf-8") as handle:
+        warn_if_readable_by_others(os.fstat(fd).st_mode, path, "the plaintext secrets file", warn)
+        return handle.read() or None
+
+
+def warn_if_readable_by_others(mode: int, path: Path, what: str, warn: Callable[[str], None]) -> None:
+    if mode & 0o044:
+        who = "every user" if mode & 0o004 else "its group"
+        warn(f"{what} {path} is readable by {who} (mode {mode & 0o777:04o}); make it private: chmod 600 {path}")
 
 
 def _write_private(path: Path, value: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if path.is_symlink():
+        raise _symlink_refused(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o600)
+    except OSError:
+        if path.is_symlink():
+            raise _symlink_refused(path) from None
+        raise
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         os.fchmod(handle.fileno(), 0o600)
         handle.write(value)
@@ -170,8 +244,10 @@ def _first_line(text: str, what: str) -> str:
     return line
 
 
-def read_password_file(path: Path, what: str = "password") -> str:
+def read_password_file(path: Path, what: str = "password", warn: Callable[[str], None] | None = None) -> str:
     try:
+        if warn is not None:
+            warn_if_readable_by_others(os.stat(path).st_mode, Path(path), f"the {what} file", warn)
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {what} file {path}: {exc.strerror}") from None
@@ -205,12 +281,13 @@ class PasswordSource:
         self.file = file
         self.generate = generate
 
-    def read(self, env: "Environment", prompt: str = "New password") -> tuple[str, bool]:
+    def read(self, env: "Environment", prompt: str = "New password",
+             warn: Callable[[str], None] | None = None) -> tuple[str, bool]:
         """The new password and whether mailctl generated it (then it must be shown once)."""
         if self.generate:
             return generate_password(), True
         if self.file is not None:
-            return read_password_file(self.file), False
+            return read_password_file(self.file, warn=warn), False
         if self.stdin:
             return _first_line(env.read_stdin_line(), "password on stdin"), False
         return prompt_hidden(env, prompt, confirm=True), False

@@ -76,6 +76,15 @@ class ConfigError(UsageError):
     code = "config"
 
 
+class LocalFileError(MailctlError):
+    """A file of mailctl's own (config, secrets, report, state) could not be read or
+    written: a read-only or full disk, a missing permission. Said in one line, exit 2,
+    like the other problems on this side of the wire."""
+
+    exit_code = EXIT_USAGE
+    code = "local_file"
+
+
 class NotFound(MailctlError):
     exit_code = EXIT_NOT_FOUND
     code = "not_found"

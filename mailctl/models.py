@@ -20,7 +20,8 @@ class Mailbox:
     # mailbox.org only: the plan decides the quota there.
     plan: str | None = None
     # What is suspended or held, of "login", "incoming", "outgoing", "hold_outgoing";
-    # None where the panel does not say. `suspended` is true when any of them is.
+    # None where the panel does not say. `suspended` is true when login or incoming is
+    # (outgoing mail held or suspended still lets the owner log in and receive).
     restrictions: tuple[str, ...] | None = None
     # Addresses that deliver to this mailbox, where the panel links them (pop show).
     aliases: tuple[str, ...] | None = None

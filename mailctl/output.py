@@ -359,10 +359,14 @@ class StdoutClosed(Exception):
 
 
 class Output:
-    def __init__(self, env: Environment, mode: str | None = None, *, color: bool = True):
+    def __init__(self, env: Environment, mode: str | None = None, *, color: bool = True,
+                 redact: Callable[[str], str] | None = None):
         self.env = env
         self.mode = mode or ("table" if env.stdout_isatty else "plain")
         self.color = color and env.color
+        # The run's redactor (mailctl.redaction): every message, warning and error on
+        # stderr passes through it, whatever the server put in it.
+        self.redact = redact or (lambda text: text)
 
     @property
     def json(self) -> bool:
@@ -518,7 +522,7 @@ class Output:
     def message(self, text: str) -> None:
         """Human confirmation of what happened; stays on stderr so pipes see only data.
         Its line breaks stay; any other invisible character in it is escaped."""
-        self.env.stderr.write(visible_lines(text) + "\n")
+        self.env.stderr.write(visible_lines(self.redact(text)) + "\n")
         self.env.stderr.flush()
 
     def warn(self, text: str) -> None:
@@ -527,11 +531,17 @@ class Output:
     def error(self, error: MailctlError) -> None:
         """The error printer: one line (and indented details), or a JSON object in json
         mode. Its text is untrusted (it often holds the panel's own words)."""
+        message = self.redact(error.message)
+        details = [self.redact(str(line)) for line in error.details]
         if self.mode == "json":
-            text = json_safe(json.dumps(error.to_json(), ensure_ascii=False, default=str)) + "\n"
+            body = error.to_json()
+            body["error"]["message"] = message
+            if "details" in body["error"]:
+                body["error"]["details"] = details
+            text = json_safe(json.dumps(body, ensure_ascii=False, default=str)) + "\n"
         else:
-            text = f"mailctl: error: {visible(error.message)}\n"
-            text += "".join(f"  {visible(str(line))}\n" for line in error.details)
+            text = f"mailctl: error: {visible(message)}\n"
+            text += "".join(f"  {visible(line)}\n" for line in details)
         try:
             self.env.stderr.write(text)
             self.env.stderr.flush()
@@ -579,8 +589,13 @@ def mailbox_columns(spec) -> tuple:
     in the same order for every provider, then the fields only this one has. Where the
     provider keeps no quota per mailbox, a null quota is unknown, not unlimited."""
     columns = MAILBOX_COLUMNS if spec.takes_quota else (MAILBOX_COLUMNS[0], _UNKNOWN_QUOTA) + MAILBOX_COLUMNS[2:]
-    return columns + tuple(Column(name, name.replace("_", " ").capitalize(), free_text=True)
-                           for name in spec.mailbox_fields)
+    return columns + _field_columns(spec.mailbox_fields)
+
+
+def _field_columns(names: Sequence[str]) -> tuple:
+    """The columns of providers' own mailbox fields (spec.mailbox_fields)."""
+    return tuple(Column(name, name.replace("_", " ").capitalize(), table=_field_text, plain=_field_text,
+                        free_text=True) for name in names)
 
 def mailbox_detail_columns(spec) -> tuple:
     """pop show: pop list's columns, then what is restricted and the linked aliases."""
@@ -635,6 +650,14 @@ ALIAS_RESULT_COLUMNS = (
     Column("destinations", "Destinations", table=lambda v: ", ".join(v or []), free_text=True),
 )
 
+
+def _field_text(value: Any) -> str:
+    """A provider's own mailbox field: an empty list (no restrictions) is "-", not an
+    empty cell that a tab-separated line would lose."""
+    if isinstance(value, (list, tuple)) and not value:
+        return "-"
+    return _text(value)
+
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),
@@ -658,8 +681,7 @@ def fleet_mailbox_columns(specs: Sequence) -> tuple:
     """pop list over several profiles: the profile, every provider's columns, then the
     fields any of these providers adds. A provider without quotas gives UNKNOWN quotas."""
     extra = list(dict.fromkeys(name for spec in specs for name in spec.mailbox_fields))
-    return ((Column("profile", "Profile"),) + MAILBOX_COLUMNS
-            + tuple(Column(name, name.replace("_", " ").capitalize(), free_text=True) for name in extra))
+    return (Column("profile", "Profile"),) + MAILBOX_COLUMNS + _field_columns(extra)
 
 
 def profile_detail_columns(provider_options: Sequence) -> tuple:

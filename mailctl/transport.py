@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import requests
 import requests.adapters
@@ -31,6 +31,9 @@ SECRET_FIELDS = frozenset(
 )
 REDACTED = "***"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A request that carries a secret to log in is sent at most this often, whatever
+# `retries` says: every attempt the server saw counts on its failed-login counter.
+LOGIN_ATTEMPTS = 2
 # Seconds before the first retry, doubling after that. A module value so the test suite
 # can shorten every wait at once.
 DEFAULT_BACKOFF = 0.5
@@ -106,12 +109,17 @@ class Transport:
         headers: dict[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         safe: bool = False,
+        login: bool = False,
     ) -> requests.Response:
         """Send one request. `safe` marks a read that may be repeated after a connection
-        error, a 5xx or a 429; a write is sent once, whatever happens."""
+        error, a 5xx or a 429; a write is sent once, whatever happens. `login` marks a
+        request that carries a secret to log in (or to check a login): it is sent at most
+        LOGIN_ATTEMPTS times, since a panel counts each one against its lock-out limit."""
         url = self.url(path)
         timeout = (min(self.settings.connect_timeout, self.settings.timeout), self.settings.timeout)
         attempts = self.settings.retries + 1 if safe else 1
+        if login:
+            attempts = min(attempts, LOGIN_ATTEMPTS)
         for attempt in range(1, attempts + 1):
             self._trace_request(method, url, headers, data, json_body, auth)
             try:
@@ -181,10 +189,9 @@ class Transport:
 
     # -- the --debug trace ----------------------------------------------------------------
     def redact(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            for form in {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}:
-                text = text.replace(form, REDACTED)
-        return text
+        from mailctl.redaction import redact
+
+        return redact(text, list(self.secrets))
 
     def _trace(self, line: str) -> None:
         if self.settings.debug is not None:
@@ -224,6 +231,9 @@ class Transport:
         elif "=" in body and "<" not in body[:1]:
             body = urlencode([(k, REDACTED if k.lower() in self._secret_fields else v)
                               for k, v in parse_qsl(body, keep_blank_values=True)])
+        # Redacted before it is cut: a secret that straddles the cut would otherwise
+        # show its first half.
+        body = self.redact(body)
         if len(body) > 2000:
             body = body[:2000] + f"... ({len(response.content)} bytes)"
         self._trace("< " + body)

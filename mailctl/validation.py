@@ -31,13 +31,40 @@ class Address:
         return f"{self.local}@{self.domain}"
 
 
+# Characters that show as nothing (or nearly): a soft hyphen, zero-width spaces and
+# joiners, word joiners, bidi marks, a BOM. UTS 46 would quietly drop or keep some of
+# them, so "info@exa\u00admple.com" would act on a domain other than the one the user
+# sees; they are refused instead.
+_INVISIBLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u3164\uffa0")
+
+
+def _invisible(text: str) -> str | None:
+    return next((ch for ch in text if ch in _INVISIBLE or unicodedata.category(ch) == "Cf"
+                 or 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0000 <= ord(ch) <= 0xE0FFF), None)
+
+
+def to_ascii(text: str) -> str:
+    """An internationalised name as IDNA 2008 with UTS 46 mapping (what browsers and
+    registries use): "faß.de" is "xn--fa-hia.de", not IDNA 2003's "fass.de". UnicodeError
+    for a name it cannot encode. Plain ASCII is left as it is."""
+    if text.isascii():
+        return text
+    import idna
+
+    return idna.encode(text, uts46=True, transitional=False).decode("ascii")
+
+
 def domain(value: str) -> str:
-    """A domain name, lower-cased, IDN converted to punycode."""
+    """A domain name, lower-cased, IDN converted to punycode (IDNA 2008, UTS 46)."""
     text = value.strip().rstrip(".").lower()
     if not text:
         raise UsageError("domain is empty")
+    hidden = _invisible(text)
+    if hidden is not None:
+        raise UsageError(f"invalid domain {value!r}: it contains the invisible character U+{ord(hidden):04X} "
+                         f"({unicodedata.name(hidden, 'unnamed')}); type the name again without it")
     try:
-        ascii_name = text.encode("idna").decode("ascii")
+        ascii_name = to_ascii(text).rstrip(".")
     except UnicodeError:
         raise UsageError(f"invalid domain {value!r}: not a valid (internationalised) domain name") from None
     labels = ascii_name.split(".")
@@ -55,11 +82,14 @@ def domain(value: str) -> str:
 
 
 def _is_a_label(label: str) -> bool:
-    """Whether an xn-- label is the punycode of a real internationalised label: it must
-    decode, and encode back to itself (the servers would refuse or misread anything else)."""
+    """Whether an xn-- label is the punycode of a real internationalised label (IDNA
+    2008): it must decode, and encode back to itself (the servers would refuse or misread
+    anything else)."""
+    import idna
+
     try:
-        decoded = label[4:].encode("ascii").decode("punycode")
-        return bool(decoded) and decoded.encode("idna").decode("ascii") == label
+        decoded = idna.decode(label)
+        return bool(decoded) and _invisible(decoded) is None and idna.encode(decoded).decode("ascii") == label
     except (UnicodeError, ValueError):
         return False
 
@@ -150,7 +180,7 @@ def _is_host(host: str) -> bool:
     except ValueError:
         pass
     try:
-        ascii_name = host.rstrip(".").encode("idna").decode("ascii")
+        ascii_name = to_ascii(host.rstrip("."))
     except UnicodeError:
         return False
     # "_" is not legal in host names but turns up in internal ones; the server decides.

@@ -27,15 +27,16 @@ class Backend(MailboxRules):
         self.email = EmailAccount(self._call, account=ctx.profile.user, http=self.http)
 
     def _call(self, function: str, params: dict[str, str], *, safe: bool, action: str,
-              secret: str | None = None) -> Any:
-        answer = self.http.post(f"/execute/Email/{function}", params, safe=safe, secret=secret)
+              secret: str | None = None, login: bool = False) -> Any:
+        answer = self.http.post(f"/execute/Email/{function}", params, safe=safe, secret=secret, login=login)
         return uapi_data(answer, http=self.http, action=action)
 
     def _mail(self, domain: str) -> EmailAccount:
         return self.email
 
     def _credentials_check(self, secret: str | None) -> None:
-        self._call("list_mail_domains", {}, safe=True, action="listing the mail domains", secret=secret)
+        self._call("list_mail_domains", {}, safe=True, action="listing the mail domains", secret=secret,
+                   login=True)
 
     # -- domains and mailboxes -------------------------------------------------------------
     def list_domains(self) -> "list[Domain]":

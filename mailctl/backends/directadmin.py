@@ -73,7 +73,7 @@ class Backend(BaseBackend):
             f", and that {self.ctx.profile.user} may log in as {self.ctx.option('login_as')}"
             if self.ctx.option("login_as") else ""
         ) + f" (a login key must allow {LOGIN_TEST})"
-        reply = self._post(LOGIN_TEST, [], auth=(self._login_name(), secret), safe=True)
+        reply = self._post(LOGIN_TEST, [], auth=(self._login_name(), secret), safe=True, login=True)
         try:
             parse.parse_result(reply, LOGIN_TEST, hint)
         except ProviderRefused as refusal:
@@ -425,9 +425,9 @@ class Backend(BaseBackend):
         return self._post(command, fields, auth=(self._login_name(acting), self.ctx.secret()), safe=safe)
 
     def _post(self, command: str, fields: list[tuple[str, str]], *, auth: tuple[str, str] | None,
-              safe: bool) -> parse.Reply:
+              safe: bool, login: bool = False) -> parse.Reply:
         data = list(fields) + ([("json", "yes")] if ASK_FOR_JSON else [])
-        response = self.ctx.transport.request("POST", f"/{command}", data=data, auth=auth, safe=safe)
+        response = self.ctx.transport.request("POST", f"/{command}", data=data, auth=auth, safe=safe, login=login)
         return parse.Reply.of(response)
 
     def _login_name(self, acting: bool = True) -> str:

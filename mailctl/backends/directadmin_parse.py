@@ -159,13 +159,35 @@ def ensure_api_answer(reply: Reply, command: str, hint: str = "") -> None:
         message = f"DirectAdmin refused the login for {command} ({symptom})"
         raise AuthError(message + (f": {hint}" if hint else ""), provider=PROVIDER)
     if reply.status in _RETRYABLE_SERVER_STATUSES:
-        raise TransportError(f"DirectAdmin answered HTTP {reply.status} to {command}", provider=PROVIDER)
+        reason = _error_reason(reply)
+        raise TransportError(f"DirectAdmin answered HTTP {reply.status} to {command}"
+                             + (f": {reason[0]}" if reason else ""), provider=PROVIDER, details=reason[1:])
     if not 200 <= reply.status < 300:
+        reason = _error_reason(reply)
+        if reason:
+            raise BadResponse(f"DirectAdmin answered HTTP {reply.status} to {command}: {reason[0]}",
+                              provider=PROVIDER, details=reason[1:])
         raise BadResponse(
             f"DirectAdmin answered HTTP {reply.status} to {command}; is the profile's URL the panel "
             "(usually https://HOST:2222)?",
             provider=PROVIDER,
         )
+
+
+def _error_reason(reply: Reply) -> list[str]:
+    """The message lines of a JSON error body sent with a 4xx/5xx status (newer releases
+    explain a failure that way), so the server's reason is not lost; [] for any other body."""
+    if not _is_json(reply):
+        return []
+    try:
+        data = json.loads(reply.body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    error = data.get("error")
+    message = error if isinstance(error, str) and error.strip() not in ("", "0", "1") else data.get("text")
+    return _message_lines(message, data.get("result"), data.get("details"))[:5]
 
 
 def _auth_symptom(reply: Reply) -> str:
@@ -180,6 +202,34 @@ def _auth_symptom(reply: Reply) -> str:
         if content_type.startswith("text/html") or reply.text.startswith("<"):
             return "it answered with an HTML page, its login page"
     return ""
+
+
+# C0 controls other than tab, CR and LF, and DEL: no url-encoded or JSON answer has them
+# raw, while images, archives and other binary bodies are full of them.
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _ensure_text(reply: Reply, command: str) -> None:
+    """Raise BadResponse (exit 5, "unreadable answer") for a 2xx body that is no API
+    answer at all: not UTF-8, binary, or url-encoded text without a single `name=value`.
+    Taking such a body as "no entries" would report an empty list that is not one. For
+    reads: the answer to a write is judged by its error=0/1 flag, which a message in
+    another encoding does not hide."""
+    try:
+        text = reply.body.decode("utf-8").lstrip("\ufeff").strip()
+    except UnicodeDecodeError:
+        raise _unreadable_body(reply, command, "is not UTF-8 text") from None
+    if _BINARY.search(text):
+        raise _unreadable_body(reply, command, "is binary data, not text")
+    if not _is_json(reply) and "=" not in text:
+        raise _unreadable_body(reply, command, "is not url-encoded text")
+
+
+def _unreadable_body(reply: Reply, command: str, why: str) -> BadResponse:
+    kind = reply.header("Content-Type").split(";")[0].strip()
+    described = f" ({kind}, {len(reply.body)} bytes)" if kind else f" ({len(reply.body)} bytes)"
+    return BadResponse(f"DirectAdmin sent an unreadable answer to {command}: it {why}{described}",
+                       provider=PROVIDER)
 
 
 def _is_json(reply: Reply) -> bool:
@@ -269,6 +319,7 @@ def parse_list(reply: Reply, command: str, hint: str = "") -> list[str]:
     ensure_api_answer(reply, command, hint)
     if not reply.text:
         return []
+    _ensure_text(reply, command)
     if _is_json(reply):
         return _json_list(_load_json(reply, command), reply, command)
     form = parse_form(reply.text)
@@ -315,6 +366,7 @@ def parse_map(reply: Reply, command: str, hint: str = "") -> dict[str, dict[str,
     ensure_api_answer(reply, command, hint)
     if not reply.text:
         return {}
+    _ensure_text(reply, command)
     if _is_json(reply):
         return _json_map(_load_json(reply, command), reply, command)
     raw_pairs = split_pairs(reply.text)

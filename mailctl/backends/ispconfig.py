@@ -81,10 +81,11 @@ class Backend(base.Backend):
         self._server: dict[str, Any] | None = None
 
     # -- the envelope ------------------------------------------------------------------
-    def _post(self, function: str, params: dict[str, Any], *, safe: bool) -> Any:
+    def _post(self, function: str, params: dict[str, Any], *, safe: bool, login: bool = False) -> Any:
         if self._path is None:
             self._path = endpoint_path(self.ctx.profile.url)
-        response = self.ctx.transport.request("POST", f"{self._path}?{function}", json_body=params, safe=safe)
+        response = self.ctx.transport.request("POST", f"{self._path}?{function}", json_body=params, safe=safe,
+                                              login=login)
         status = response.status_code
         if 300 <= status < 400:
             raise BadResponse(f"{LABEL} answered {function} with a redirect (HTTP {status}) to "
@@ -147,7 +148,7 @@ class Backend(base.Backend):
     def _open_session(self, secret: str) -> str:
         user = self.ctx.profile.user
         try:
-            session = self._post("login", {"username": user, "password": secret}, safe=True)
+            session = self._post("login", {"username": user, "password": secret}, safe=True, login=True)
         except Fault as fault:
             if fault.message == LOGIN_FAILED or fault.message.startswith(LOGIN_NOT_ALLOWED) \
                     or "login" in fault.message.lower():

@@ -52,12 +52,13 @@ class JsonRpcClient:
         self._ids = itertools.count(1)
 
     def call(self, method: str, params: dict[str, Any], *, headers: dict[str, str] | None = None,
-             safe: bool = False) -> Any:
+             safe: bool = False, login: bool = False) -> Any:
         """Send one call and return its result. `safe` marks a call that may be repeated
         after a connection failure or a 5xx (reads, logins); writes are sent once."""
         request_id = str(next(self._ids))
         body = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
-        response = self.transport.request("POST", self.path, json_body=body, headers=headers, safe=safe)
+        response = self.transport.request("POST", self.path, json_body=body, headers=headers, safe=safe,
+                                          login=login)
         self.check_status(response, method)
         try:
             payload = parse_json(response, self.label)

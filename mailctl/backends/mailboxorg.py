@@ -65,6 +65,10 @@ class Backend(base.Backend):
         # Bulk runs share one backend between worker threads: when the session expires
         # under all of them, one logs in and the others wait and take its session.
         self._session_lock = threading.Lock()
+        # The secret the server refused in this run, and how: a refused secret stays
+        # refused for the whole run, so no waiting worker sends it again (every failed
+        # `auth` counts towards the account's lock-out).
+        self._refused_login: tuple[str, AuthError] | None = None
 
     @property
     def rpc(self) -> JsonRpcClient:
@@ -121,15 +125,21 @@ class Backend(base.Backend):
         return self._session
 
     def _open_session(self, secret: str) -> str:
+        refused = self._refused_login
+        if refused is not None and refused[0] == secret:
+            raise AuthError(refused[1].message, provider=PROVIDER, details=[
+                "not sent again: this secret was already refused in this run"])
         try:
-            result = self.rpc.call("auth", {"user": self.account, "pass": secret}, safe=True)
+            result = self.rpc.call("auth", {"user": self.account, "pass": secret}, safe=True, login=True)
         except RpcFault as fault:
             if fault.code == ACCESS_DENIED:
-                raise AuthError(
+                error = AuthError(
                     f"{LABEL} refused the login of account {self.account!r} (error {fault.code}): "
                     "check the account name and secret, then run 'mailctl session login'",
                     provider=PROVIDER,
-                ) from None
+                )
+                self._refused_login = (secret, error)
+                raise error from None
             raise self._refused(fault) from None
         session = result.get("session") if isinstance(result, dict) else None
         if not isinstance(session, str) or not session:
@@ -318,7 +328,7 @@ class Backend(base.Backend):
         try:
             # A password change is invisible to reads: a lost answer stays ambiguous.
             settle_write(
-                lambda: self._call("mail.set", params, safe=False),
+                lambda: _expect_set(self._call("mail.set", params, safe=False), f"the password of {address}"),
                 applied=None,
                 action=f"changing the password of {address}", provider=PROVIDER, notice=self.ctx.notice,
             )
@@ -503,6 +513,16 @@ def parse_mailbox(item: Any, method: str = "mail.list", *, keep_forward: bool = 
         plan=plan if isinstance(plan, str) and plan else None,
         suspended=(not active) if isinstance(active, bool) else None,
     )
+
+
+def _expect_set(result: Any, what: str) -> Any:
+    """mail.set's answer: true (or the changed object) when it applied the change. A
+    plain `false` is the server saying it did not: a refusal, never "changed"."""
+    if result is False:
+        raise ProviderRefused(f"{LABEL} answered mail.set with false: {what} was not changed", provider=PROVIDER)
+    if result is True or isinstance(result, dict):
+        return result
+    raise _bad("mail.set", f"{str(result)[:80]!r} instead of true")
 
 
 def _expect_true(result: Any, method: str) -> bool:

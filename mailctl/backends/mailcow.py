@@ -74,12 +74,14 @@ class Backend(base.Backend):
             self._key = checked_key(self.ctx.secret())
         return self._key
 
-    def _request(self, method: str, path: str, *, body: Any = None, safe: bool, key: str | None = None) -> Any:
+    def _request(self, method: str, path: str, *, body: Any = None, safe: bool, key: str | None = None,
+                 login: bool = False) -> Any:
         key = key or self._api_key()
         self.ctx.transport.add_secret(key)
         prefix = api_prefix(self.ctx.profile.url)
         response = self.ctx.transport.request(method, f"{prefix}/{path}", json_body=body,
-                                              headers={"X-API-Key": key, "Accept": "application/json"}, safe=safe)
+                                              headers={"X-API-Key": key, "Accept": "application/json"}, safe=safe,
+                                              login=login)
         what = path.split("/")[0] + "/" + path.split("/")[1] if "/" in path else path
         status = response.status_code
         if 300 <= status < 400:
@@ -146,7 +148,7 @@ class Backend(base.Backend):
         self._check(self._api_key())
 
     def _check(self, key: str) -> None:
-        answer = self._request("GET", "get/status/version", safe=True, key=key)
+        answer = self._request("GET", "get/status/version", safe=True, key=key, login=True)
         if not isinstance(answer, dict) or not isinstance(answer.get("version"), str):
             raise BadResponse(f"mailcow answered get/status/version with {str(answer)[:80]!r}", provider=PROVIDER)
 

@@ -37,10 +37,10 @@ class Backend(BaseBackend):
 
     # -- credentials ---------------------------------------------------------------------
     def login(self, secret: str) -> None:
-        self._sites(secret)
+        self._sites(secret, login=True)
 
     def status(self) -> None:
-        self._sites(self.ctx.secret())
+        self._sites(self.ctx.secret(), login=True)
         return None
 
     # -- domains ---------------------------------------------------------------------------
@@ -48,9 +48,9 @@ class Backend(BaseBackend):
         # site get tells neither the owner nor the number of mail names.
         return [Domain(name) for name in sorted(self._sites(self.ctx.secret()))]
 
-    def _sites(self, secret: str) -> dict[str, int]:
+    def _sites(self, secret: str, *, login: bool = False) -> dict[str, int]:
         inner = "<site><get><filter/><dataset><gen_info/></dataset></get></site>"
-        root = self._send("site.get", inner, secret=secret, what="site get", safe=True)
+        root = self._send("site.get", inner, secret=secret, what="site get", safe=True, login=login)
         sites = {}
         for result in self._checked(parse.results(root, "site", "get", "site get"), "site get"):
             name = (parse.child_text(result.node, "data/gen_info/name") or "").lower()
@@ -226,8 +226,8 @@ class Backend(BaseBackend):
         return headers
 
     def _send(self, operation: str, inner: str, *, what: str, safe: bool, secret: str | None = None,
-              shown: str | None = None):
+              shown: str | None = None, login: bool = False):
         headers = self._headers(secret if secret is not None else self.ctx.secret())
         body = parse.packet(operation, inner, shown)
-        response = self.ctx.transport.request("POST", AGENT, data=body, headers=headers, safe=safe)
+        response = self.ctx.transport.request("POST", AGENT, data=body, headers=headers, safe=safe, login=login)
         return parse.parse_packet(response, what)

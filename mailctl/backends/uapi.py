@@ -55,10 +55,12 @@ class PanelHttp:
         self.label = label  # "cPanel" / "WHM", for messages
         self.token_scheme = token_scheme  # the word before USER:TOKEN in the header
 
-    def post(self, path: str, fields: dict[str, str], *, safe: bool, secret: str | None = None) -> Any:
+    def post(self, path: str, fields: dict[str, str], *, safe: bool, secret: str | None = None,
+             login: bool = False) -> Any:
         """POST `fields` as a form body and return the decoded JSON answer. `safe` marks
         a read (retried on 5xx, 429 and connection errors); `secret` overrides the
-        stored one (for checking a secret before it is stored)."""
+        stored one (for checking a secret before it is stored); `login` marks the
+        credentials check (sent at most twice, see Transport.request)."""
         from mailctl.transport import parse_json
 
         transport = self.ctx.transport
@@ -67,7 +69,8 @@ class PanelHttp:
         else:
             transport.add_secret(secret)
         headers, auth = self._credentials(secret)
-        response = transport.request("POST", path, data=fields, headers=headers, auth=auth, safe=safe)
+        response = transport.request("POST", path, data=fields, headers=headers, auth=auth, safe=safe,
+                                     login=login)
         status = response.status_code
         if status in (401, 403):
             raise self._auth_error(status)
@@ -139,9 +142,17 @@ def uapi_data(answer: Any, *, http: PanelHttp, action: str, label: str | None = 
     ok = flag(answer.get("status"), "status", provider)
     for warning in message_list(answer.get("warnings")):
         http.ctx.notice(f"{label}: {http.redact(warning)}")
+    errors = [http.redact(text) for text in message_list(answer.get("errors"))]
     if not ok:
-        errors = [http.redact(text) for text in message_list(answer.get("errors"))]
         raise refused(label, action, errors, provider)
+    if errors:
+        # status 1 beside errors: the server did not simply succeed, and whatever it did
+        # is not "done". Its errors are the message; nothing is claimed as applied.
+        raise ProviderRefused(
+            f"{label} reported errors for {action} although its status says success: {errors[0]} "
+            "(check whether the change took effect)",
+            provider=provider, details=errors[1:],
+        )
     return answer.get("data")
 
 
@@ -187,25 +198,36 @@ def mailbox_from_entry(entry: Any, provider: str) -> Mailbox | None:
     address = entry["email"].strip().lower()
     if "@" not in address or entry.get("login") == "Main Account":
         return None
-    suspended = any(
-        flag(entry.get(key, 0), key, provider)
-        for key in ("suspended_login", "suspended_incoming", "suspended_outgoing")
-    )
+    restrictions, suspended = _restrictions(entry, provider)
     return Mailbox(
         address=address,
         quota_mb=quota_mb_from_bytes(entry.get("_diskquota"), provider),
         usage_bytes=usage_bytes(entry.get("_diskused"), provider),
         suspended=suspended,
+        restrictions=restrictions,
     )
 
 
-# list_pops_with_disk's flags -> Mailbox.restrictions names.
-RESTRICTION_FLAGS = (("suspended_login", "login"), ("suspended_incoming", "incoming"),
-                     ("suspended_outgoing", "outgoing"), ("hold_outgoing", "hold_outgoing"))
+# The flags of a list_pops_with_disk entry, by the restriction each one means.
+RESTRICTION_FLAGS = (
+    ("login", "suspended_login"),
+    ("incoming", "suspended_incoming"),
+    ("outgoing", "suspended_outgoing"),
+    ("hold_outgoing", "hold_outgoing"),
+)
 
 
-def restrictions_of(entry: dict, provider: str) -> tuple[str, ...]:
-    return tuple(name for key, name in RESTRICTION_FLAGS if flag(entry.get(key, 0), key, provider))
+def _restrictions(entry: dict, provider: str) -> tuple[tuple[str, ...] | None, bool | None]:
+    """What is suspended or held, and whether the mailbox counts as suspended (its login
+    or its incoming mail is). A server that sends none of the flags but `has_suspended`
+    says something is restricted without saying what: unknown (None) when it is set."""
+    present = [(name, key) for name, key in RESTRICTION_FLAGS if key in entry]
+    if not present:
+        if "has_suspended" in entry and flag(entry.get("has_suspended"), "has_suspended", provider):
+            return None, None
+        return (), False
+    restrictions = tuple(name for name, key in present if flag(entry.get(key), key, provider))
+    return restrictions, "login" in restrictions or "incoming" in restrictions
 
 
 def forwarders_from_rows(data: Any, provider: str) -> dict[str, list[str]]:
@@ -435,7 +457,7 @@ class EmailAccount:
         linked = None
         if aliases:
             linked = tuple(sorted(a for a, dests in self._forwarders(address.domain).items() if text in dests))
-        return replace(mailbox, restrictions=restrictions_of(entry, self.provider), aliases=linked)
+        return replace(mailbox, aliases=linked)
 
     def get(self, address: "Address") -> Mailbox:
         return self._shown(address, aliases=True)

@@ -50,10 +50,10 @@ class Backend(BaseBackend):
     # -- credentials ---------------------------------------------------------------------
     def login(self, secret: str) -> None:
         self.ctx.transport.add_secret(secret)
-        self._run("list-domains", [("name-only", "")], safe=True, secret=secret)
+        self._run("list-domains", [("name-only", "")], safe=True, secret=secret, login=True)
 
     def status(self) -> None:
-        self._run("list-domains", [("name-only", "")], safe=True)
+        self._run("list-domains", [("name-only", "")], safe=True, login=True)
         return None
 
     # -- domains and mailboxes ------------------------------------------------------------
@@ -193,7 +193,8 @@ class Backend(BaseBackend):
         self.ctx.transport.add_secret(password)
 
     # -- HTTP ----------------------------------------------------------------------------------
-    def _run(self, program: str, fields: list[tuple[str, str]], *, safe: bool, secret: str | None = None) -> dict:
+    def _run(self, program: str, fields: list[tuple[str, str]], *, safe: bool, secret: str | None = None,
+             login: bool = False) -> dict:
         """Run one program; its JSON answer when `status` is "success"."""
         for name, value in fields:
             if "\n" in value or "\r" in value:
@@ -201,7 +202,7 @@ class Backend(BaseBackend):
         transport = self._transport()
         auth = (self.ctx.profile.user, secret if secret is not None else self.ctx.secret())
         data = [("program", program), *fields, ("json", "1")]
-        response = transport.request("POST", REMOTE, data=data, auth=auth, safe=safe)
+        response = transport.request("POST", REMOTE, data=data, auth=auth, safe=safe, login=login)
         return self._answer(response, program)
 
     def _transport(self):

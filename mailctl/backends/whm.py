@@ -28,7 +28,7 @@ from mailctl.backends.uapi import (
     uapi_data,
 )
 from mailctl.backends.writes import settle_write
-from mailctl.errors import BadResponse, NotFound, ProviderRefused, UsageError
+from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused, UsageError
 from mailctl.models import AccountPasswordChange
 
 if TYPE_CHECKING:
@@ -45,6 +45,11 @@ LEGACY_HINT = (
 _PROBE_DOMAIN = "mailctl-login-check.invalid"
 
 
+class _AclDenied(AuthError):
+    """A `cpanelresult` "Access denied": WHM accepted the token, whose ACLs do not cover
+    the call (exit 4, never retried)."""
+
+
 class Backend(MailboxRules):
     provider = "whm"
 
@@ -55,14 +60,18 @@ class Backend(MailboxRules):
 
     # -- the WHM envelope ------------------------------------------------------------------
     def _whm(self, function: str, fields: dict[str, str], *, safe: bool, action: str,
-             secret: str | None = None) -> Any:
+             secret: str | None = None, login: bool = False) -> Any:
         """Run an API 1 function; its `data`, or ProviderRefused when `metadata.result` is 0."""
-        answer = self.http.post(f"/json-api/{function}", {"api.version": "1", **fields}, safe=safe, secret=secret)
+        answer = self.http.post(f"/json-api/{function}", {"api.version": "1", **fields}, safe=safe, secret=secret,
+                                login=login)
         return self._api1_data(answer, action)
 
     def _api1_data(self, answer: Any, action: str) -> Any:
         if not isinstance(answer, dict):
             raise BadResponse(f"WHM answered {action} with something that is not an object", provider=self.provider)
+        envelope = self._cpanelresult_refusal(answer, action)
+        if envelope is not None:
+            raise envelope
         metadata = answer.get("metadata")
         if not isinstance(metadata, dict):
             if "statusmsg" in answer or "passwd" in answer:
@@ -76,6 +85,29 @@ class Backend(MailboxRules):
             raise refused(LABEL, action, reason, self.provider)
         return answer.get("data")
 
+    def _cpanelresult_refusal(self, answer: dict, action: str) -> MailctlError | None:
+        """WHM's other refusal: HTTP 200 with `{"cpanelresult": {"error": ..., "data":
+        {"result": "0", "reason": ...}}}`, what it sends for a call the token's ACLs do
+        not cover (and for cPanel API 2 failures). "Access denied" is a permission
+        failure (exit 4); any other such refusal is the server saying no (exit 1)."""
+        envelope = answer.get("cpanelresult")
+        if not isinstance(envelope, dict) or "metadata" in answer:
+            return None
+        data = envelope.get("data") if isinstance(envelope.get("data"), dict) else {}
+        texts = message_list(envelope.get("error")) + message_list(data.get("reason"))
+        reasons = [self.http.redact(text) for text in dict.fromkeys(texts)]
+        result = data.get("result", envelope.get("result"))
+        if not reasons and result not in (0, "0", False):
+            return BadResponse(f"WHM answered {action} with a cpanelresult envelope mailctl cannot read",
+                               provider=self.provider)
+        if any("access denied" in text.lower() or "permission" in text.lower() for text in reasons):
+            return _AclDenied(
+                f"WHM denied {action} to {self.ctx.profile.user}: {reasons[0]} (the API token lacks the "
+                "privilege (ACL) for it, or the account may not do this)",
+                provider=self.provider, details=reasons[1:],
+            )
+        return refused(LABEL, action, reasons, self.provider)
+
     def _legacy_refusal(self, answer: dict, action: str) -> ProviderRefused | BadResponse:
         """An API 0 answer to an API 1 call: the server ignored api.version."""
         entry = _api0_entry(answer)
@@ -88,9 +120,13 @@ class Backend(MailboxRules):
         return error
 
     def _credentials_check(self, secret: str | None) -> None:
-        # A server that speaks only API 0 refuses this too, which still proves the token.
-        self._whm("getdomainowner", {"domain": _PROBE_DOMAIN}, safe=True,
-                  action="the credentials check (getdomainowner)", secret=secret)
+        # A server that speaks only API 0 refuses this too, which still proves the token;
+        # so does a token whose ACLs leave this function out (WHM checked the token first).
+        try:
+            self._whm("getdomainowner", {"domain": _PROBE_DOMAIN}, safe=True,
+                      action="the credentials check (getdomainowner)", secret=secret, login=True)
+        except _AclDenied as denied:
+            raise ProviderRefused(denied.message, provider=self.provider) from None
 
     # -- account passwd ------------------------------------------------------------------
     def change_account_password(self, user: str, password: str, *, update_db: bool = True) -> AccountPasswordChange:
@@ -113,7 +149,7 @@ class Backend(MailboxRules):
 
     def _changed_services(self, answer: Any, action: str, *, asked_legacy: bool) -> list[str]:
         """`data.app` of an API 1 answer, or `passwd[0].services[].app` of an API 0 one."""
-        if isinstance(answer, dict) and "metadata" not in answer:
+        if isinstance(answer, dict) and "metadata" not in answer and "cpanelresult" not in answer:
             return self._api0_services(answer, action, asked_legacy=asked_legacy)
         data = self._api1_data(answer, action)
         apps = data.get("app") if isinstance(data, dict) else None

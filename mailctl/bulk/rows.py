@@ -82,18 +82,31 @@ class _BadRows:
 
     def __init__(self) -> None:
         self.problems: list[tuple[int, str]] = []
+        # Cells that are, or may be, passwords: never echoed in a problem's text. A row
+        # with fewer cells than the header is misaligned, and any of its cells may be the
+        # password that slid into another column.
+        self.hidden: set[str] = set()
 
     def add(self, line: int, text: str) -> None:
         self.problems.append((line, text))
 
+    def hide(self, value: Any) -> None:
+        if isinstance(value, str) and value.strip():
+            self.hidden.add(value)
+            self.hidden.add(value.strip())
+
     def raise_if_any(self, source: str) -> None:
         if not self.problems:
             return
+        from mailctl.redaction import redact
+
         count = len({line for line, _ in self.problems})
         noun = "row" if count == 1 else "rows"
+        hidden = list(self.hidden)
         raise UsageError(
             f"{source}: {count} bad {noun}; nothing was sent",
-            details=[f"line {line}: {text}" for line, text in sorted(self.problems, key=lambda p: p[0])],
+            details=[f"line {line}: {redact(text, hidden)}"
+                     for line, text in sorted(self.problems, key=lambda p: p[0])],
         )
 
 
@@ -148,13 +161,23 @@ def _json_lines(text: str, bad: _BadRows) -> Iterator[tuple[int, dict[str, Any]]
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=_pairs)
         except ValueError as exc:
             # The decoder's message names the position, never the text around it.
             bad.add(number, f"not a JSON object ({exc.msg} at column {exc.colno})")
             continue
+        if isinstance(value, _Duplicated):
+            bad.hide(value.get("password"))
+            bad.add(number, f"the field {value.repeated!r} appears twice: which one is meant?")
+            continue
         if not isinstance(value, dict):
             bad.add(number, "not a JSON object")
+            continue
+        bad.hide(value.get("password"))
+        names = [_field_name(k) for k in value]
+        twice = next((name for name in names if names.count(name) > 1), None)
+        if twice is not None:
+            bad.add(number, f"the field {twice!r} appears twice: which one is meant?")
             continue
         fields = {_field_name(k): v for k, v in value.items()}
         known = known_fields()
@@ -163,6 +186,30 @@ def _json_lines(text: str, bad: _BadRows) -> Iterator[tuple[int, dict[str, Any]]
             bad.add(number, f"unknown field {unknown[0]!r} (known: {', '.join(known)})")
             continue
         yield number, fields
+
+
+class _Duplicated(dict):
+    """A JSON object that named a key twice (json.loads keeps the last one silently)."""
+
+    repeated: str = ""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads' object hook: a _Duplicated for an object (or one inside it) that
+    names a key twice, so the row is refused rather than read with the last value."""
+    seen: set[str] = set()
+    repeated = None
+    for key, item in pairs:
+        if key in seen and repeated is None:
+            repeated = key
+        seen.add(key)
+        if repeated is None and isinstance(item, _Duplicated):
+            repeated = item.repeated
+    if repeated is None:
+        return dict(pairs)
+    duplicated = _Duplicated(pairs)
+    duplicated.repeated = repeated
+    return duplicated
 
 
 def _csv_records(text: str, bad: _BadRows) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -179,7 +226,15 @@ def _csv_records(text: str, bad: _BadRows) -> Iterator[tuple[int, dict[str, Any]
                 if not _good_header(header, cells, line, bad):
                     return
                 continue
+            if "password" in header and header.index("password") < len(cells):
+                bad.hide(cells[header.index("password")])
+            if len(cells) < len(header):
+                for i, cell in enumerate(cells):
+                    if header[i] != "address":
+                        bad.hide(cell)
             if len(cells) > len(header):
+                for cell in cells:
+                    bad.hide(cell)
                 bad.add(line, f"{len(cells)} fields, but the header has {len(header)}")
                 continue
             yield line, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}

@@ -53,32 +53,46 @@ class Summary(Generic[T]):
     interrupted: bool = False
     # A bug (not a MailctlError) raised by a task: the run stops and the caller re-raises it.
     crash: BaseException | None = None
+    # The signal that interrupted the run (SIGINT, SIGTERM or SIGHUP), if one did.
+    signal: int | None = None
 
     def counts(self) -> Counter:
         return Counter(result.outcome for result in self.results)
 
 
+# The signals that stop a run the way Ctrl-C does: SIGTERM (kill, systemd, a CI job's
+# timeout) and SIGHUP (the terminal went away) included, so the running requests finish
+# and every applied row reaches the report.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 class _Interrupts:
-    """Counts Ctrl-C presses instead of raising KeyboardInterrupt at a random point of
-    the bookkeeping (where a finished row's result could be lost)."""
+    """Counts Ctrl-C presses (and SIGTERM/SIGHUP) instead of raising KeyboardInterrupt
+    at a random point of the bookkeeping (where a finished row's result could be lost).
+    `first` is the signal that came first."""
 
     def __init__(self) -> None:
         self.count = 0
-        self._previous = None
-        self._installed = False
+        self.first: int | None = None
+        self._previous: dict[int, object] = {}
 
     def __enter__(self) -> "_Interrupts":
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._pressed)
-            self._installed = True
+            for signum in STOP_SIGNALS:
+                try:
+                    self._previous[signum] = signal.signal(signum, self._pressed)
+                except (OSError, ValueError):
+                    pass
         return self
 
     def _pressed(self, signum, frame) -> None:
+        if self.first is None:
+            self.first = signum
         self.count += 1
 
     def __exit__(self, *exc_info) -> None:
-        if self._installed:
-            signal.signal(signal.SIGINT, self._previous)
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
 
 
 _STOP = object()
@@ -108,6 +122,14 @@ class Runner(Generic[T]):
         self.note = note
         # False when an earlier request already proved the server and credentials work.
         self.first_alone = first_alone
+        # Set by stop(): the run schedules no more rows (the running ones finish).
+        self.stop_reason: MailctlError | None = None
+
+    def stop(self, reason: MailctlError) -> None:
+        """Stop scheduling rows, for a reason found outside the rows (the report cannot
+        be written); the rows running finish and are recorded."""
+        if self.stop_reason is None:
+            self.stop_reason = reason
 
     def run(self, items: Sequence[T]) -> Summary[T]:
         summary: Summary[T] = Summary()
@@ -129,6 +151,7 @@ class Runner(Generic[T]):
                 while True:
                     if interrupts.count and not summary.interrupted:
                         summary.interrupted = stopping = True
+                        summary.signal = interrupts.first
                         if running:
                             self.note(f"Interrupted: waiting for {len(running)} running request(s) to finish "
                                       "(Ctrl-C again to stop waiting)")
@@ -147,6 +170,8 @@ class Runner(Generic[T]):
                     result = self._result(running.pop(index), error, summary, outcome)
                     summary.results.append(result)
                     self.on_result(result)
+                    if self.stop_reason is not None and summary.stopped_by is None:
+                        stopping, summary.stopped_by = True, self.stop_reason
                     if summary.crash is not None:
                         stopping = True
                     elif result.error is None or not isinstance(result.error, (AuthError, TransportError)):

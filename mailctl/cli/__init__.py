@@ -119,6 +119,18 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
         # click turns EPIPE into exit 1, and other code may wrap it; look down the chain.
         if _broken_pipe(error, env):
             return _closed_stdout(env)
+        if isinstance(error, OSError) and not runtime.options.debug:
+            # A local file (config, secrets, report, state) that cannot be read or
+            # written: one line, not a traceback. --debug keeps the traceback.
+            from mailctl.errors import LocalFileError
+
+            reason = error.strerror or str(error) or type(error).__name__
+            if getattr(error, "filename", None):
+                wrapped = LocalFileError(f"cannot use the file {error.filename}: {reason}")
+            else:
+                wrapped = LocalFileError(f"a local file operation failed: {reason}")
+            runtime.out.error(wrapped)
+            return wrapped.exit_code
         raise
     finally:
         runtime.close()

@@ -33,7 +33,7 @@ def passwd(
     source = PasswordSource(stdin=password_stdin, file=password_file, generate=generate)
     backend = runtime.backend()
     backend.require("account passwd")
-    password, generated = source.read(runtime.env, f"New password for account {user}")
+    password, generated = source.read(runtime.env, f"New password for account {user}", warn=runtime.out.warn)
     runtime.register_secret(password)
     result = backend.change_account_password(user, password, update_db=not no_db)
     services = ", ".join(result.services) or "the login"

@@ -61,7 +61,8 @@ def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
     spec = Spec(operation.kind, backend.spec, generate=options.generate,
                 check=None if check_row is None else lambda row: check_row(backend, row))
     rows = parse(text, spec, source)
-    done_before = _done_before(runtime, options.resume, operation.command)
+    job = {"profile": runtime.profile().name, "input": _input_name(options.file)}
+    done_before = _done_before(runtime, options.resume, operation.command, job)
     todo = [row for row in rows if str(row.address) not in done_before]
     skipped = [row for row in rows if str(row.address) in done_before]
 
@@ -76,13 +77,28 @@ def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
     if report_path is not None:
         from mailctl.bulk.report import Report
 
-        report = Report(report_path, resuming=options.resume is not None)
+        report = Report(report_path, resuming=options.resume is not None, job=job)
     try:
         summary, seconds = _run(runtime, backend, operation, todo, passwords, report, jobs)
     finally:
         if report is not None:
             report.close()
-    _finish(runtime, operation, summary, skipped, seconds, report_path)
+    rescued = _rescued_passwords(runtime, report)
+    _finish(runtime, operation, summary, skipped, seconds, report_path, rescued)
+
+
+def _rescued_passwords(runtime: "Runtime", report) -> dict[int, str]:
+    """A report that could not be written to the end (disk full): the generated
+    passwords of the rows it missed, by line. They go into the results on stdout, their
+    only copy: a password that may be set is never lost."""
+    if report is None:
+        return {}
+    rescued = {e["row"]: e["password"] for e in report.unwritten if e.get("password")}
+    if rescued:
+        runtime.out.warn(f"the report {report.path} could not be written ({report.error.strerror or report.error}): "
+                         f"the generated passwords of {len(rescued)} row(s) are in the results on stdout, "
+                         "their only copy")
+    return rescued
 
 
 # -- before anything is sent ---------------------------------------------------------------
@@ -112,12 +128,21 @@ def _read_input(name: str, runtime: "Runtime") -> tuple[str, str]:
         raise UsageError(f"--from-file {name}: {exc.strerror}") from None
 
 
-def _done_before(runtime: "Runtime", resume: Path | None, command: str) -> set[str]:
+def _input_name(name: str) -> str:
+    """How the report names the input of a job: the file's absolute path, or "-"."""
+    if name == STDIN:
+        return STDIN
+    import os
+
+    return os.path.abspath(name)
+
+
+def _done_before(runtime: "Runtime", resume: Path | None, command: str, job: dict) -> set[str]:
     if resume is None:
         return set()
     from mailctl.bulk.report import done_addresses
 
-    done, unreadable = done_addresses(resume, command)
+    done, unreadable = done_addresses(resume, command, job)
     if unreadable:
         runtime.out.warn(f"{unreadable} line(s) of {resume} could not be read; their rows will run again")
     return done
@@ -171,33 +196,35 @@ def _run(runtime: "Runtime", backend: "Backend", operation: Operation, todo: lis
     def task(row: Row) -> str | None:
         return operation.apply(backend, row, passwords.get(row.line))
 
+    runners: list = []
+
     with Progress(runtime.env, total=len(todo), label=operation.command,
                   color=not runtime.options.no_color) as progress:
         def on_result(result: "Result[Row]") -> None:
             ok = result.outcome in operation.good
             if report is not None:
                 report.write(_report_entry(operation, result, passwords, redact))
+                if report.error is not None and runners:
+                    from mailctl.errors import LocalFileError
+
+                    runners[0].stop(LocalFileError(
+                        f"cannot write the report {report.path}: {report.error.strerror or report.error}; "
+                        "stopped so that no more rows are done without a record"))
             if result.outcome == "failed":
                 progress.note(f"line {result.item.line}: {result.item.address}: {redact(result.error.message)}")
             progress.advance(ok)
 
         runner = Runner(task, jobs=jobs, done=operation.done, on_result=on_result, note=progress.note)
+        runners.append(runner)
         started = time.perf_counter()
         summary = runner.run(todo)
     return summary, time.perf_counter() - started
 
 
 def _redactor(runtime: "Runtime") -> Callable[[str], str]:
-    """Blank every password of the run in a message (a panel may echo what it got)."""
-    secrets = sorted(runtime.secrets, key=len, reverse=True)
-
-    def redact(text: str) -> str:
-        for secret in secrets:
-            if secret in text:
-                text = text.replace(secret, "***")
-        return text
-
-    return redact
+    """The run's one redactor (mailctl.redaction): every password and secret, in every
+    form a panel may echo it in."""
+    return runtime.redact
 
 
 def _report_entry(operation: Operation, result: "Result[Row]", passwords: dict[int, str],
@@ -228,8 +255,10 @@ def _password_may_be_set(operation: Operation, result: "Result[Row]") -> bool:
 # -- after the run ---------------------------------------------------------------------------
 
 def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", skipped: list[Row],
-            seconds: float, report_path: Path | None) -> None:
-    from mailctl.output import BULK_RESULT_COLUMNS
+            seconds: float, report_path: Path | None, rescued: dict[int, str] | None = None) -> None:
+    from mailctl.output import BULK_RESULT_COLUMNS, Column
+
+    rescued = rescued or {}
 
     redact = _redactor(runtime)
     records = [{"row": r.item.line, "address": str(r.item.address), "outcome": r.outcome,
@@ -238,13 +267,19 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
     records += [{"row": row.line, "address": str(row.address), "outcome": "skipped", "error": None,
                  "error_code": None} for row in skipped]
     records.sort(key=lambda record: record["row"])
+    columns = BULK_RESULT_COLUMNS
+    if rescued:
+        for record in records:
+            record["password"] = rescued.get(record["row"])
+        columns = BULK_RESULT_COLUMNS + (Column("password", "Password"),)
     unfinished = [r for r in records if r["outcome"] not in (*operation.good, "skipped")]
     if runtime.out.mode == "table":
         # A terminal gets what needs attention; the full list is in the report.
-        if unfinished:
-            runtime.out.records(unfinished, BULK_RESULT_COLUMNS, title="Rows not done")
+        shown = [r for r in records if r in unfinished or r.get("password")]
+        if shown:
+            runtime.out.records(shown, columns, title="Rows not done" if not rescued else "Rows not in the report")
     else:
-        runtime.out.records(records, BULK_RESULT_COLUMNS)
+        runtime.out.records(records, columns)
 
     counts = summary.counts()
     parts = [f"{counts.get(operation.done, 0)} {operation.done}"]
@@ -261,12 +296,25 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
     if summary.crash is not None:
         raise summary.crash
     if summary.interrupted:
-        raise Interrupted(f"interrupted; {len(unfinished)} row(s) not done: {again}")
+        raise _interrupted(summary.signal, f"{len(unfinished)} row(s) not done: {again}")
     if summary.stopped_by is not None:
         runtime.out.message(f"Stopped early, {len(unfinished)} row(s) not done ({again}) because:")
         raise summary.stopped_by
     if unfinished:
         raise PartialFailure(f"{len(unfinished)} of {len(records)} rows failed: {again}")
+
+
+def _interrupted(signum: int | None, rest: str) -> Interrupted:
+    """Ctrl-C is exit 130; SIGTERM 143 and SIGHUP 129 (128 + the signal, as a shell
+    reports a process the signal ended), so a supervisor sees which it sent."""
+    import signal
+
+    error = Interrupted(f"interrupted; {rest}")
+    if signum is not None and signum != signal.SIGINT:
+        name = signal.Signals(signum).name
+        error = Interrupted(f"interrupted by {name}; {rest}")
+        error.exit_code = 128 + signum
+    return error
 
 
 # -- the three commands ----------------------------------------------------------------------

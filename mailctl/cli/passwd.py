@@ -70,13 +70,13 @@ def passwd(
     old_password = None
     if self_service:
         if old_password_file is not None:
-            old_password = read_password_file(old_password_file, "old password")
+            old_password = read_password_file(old_password_file, "old password", warn=runtime.out.warn)
         elif password_stdin:
             old_password = _first_line(runtime.env.read_stdin_line(), "old password on stdin")
         else:
             old_password = prompt_hidden(runtime.env, f"Current password of {target}", confirm=False)
         runtime.register_secret(old_password)
-    password, generated = source.read(runtime.env, f"New password for {target}")
+    password, generated = source.read(runtime.env, f"New password for {target}", warn=runtime.out.warn)
     runtime.register_secret(password)
 
     if self_service:

@@ -70,7 +70,7 @@ def _list_across_profiles(runtime, domain: str | None, all_domains: bool, jobs: 
         return rows
 
     rows, failures = fleet.across(runtime, profiles, read, jobs=jobs)
-    runtime.out.records(rows, fleet_mailbox_columns(list(specs.values())))
+    runtime.out.records(rows, fleet_mailbox_columns([specs[p.name] for p in profiles if p.name in specs]))
     fleet.finish(runtime, failures, len(profiles))
 
 
@@ -165,7 +165,7 @@ def create(
     backend.check_new_mailbox(new)
     if exists_ok and _report_existing(runtime, backend.find_mailbox(target)):
         return
-    password, generated = source.read(runtime.env, f"Password for {target}")
+    password, generated = source.read(runtime.env, f"Password for {target}", warn=runtime.out.warn)
     runtime.register_secret(password)
     try:
         mailbox = backend.create_mailbox(replace(new, password=password))

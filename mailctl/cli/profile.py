@@ -70,21 +70,45 @@ def add(
         name=name, provider=spec.name, url=url, user=user, ca_bundle=str(ca_bundle) if ca_bundle else None,
         insecure=insecure, pin_sha256=pin_sha256, options=options,
     )
+    replaced = None
     with runtime.editing_config() as config:
         if name in config.names():
             if not replace:
                 raise UsageError(f"profile {name!r} exists; pass --replace to overwrite it")
-            profile.secret_store = config.get(name).secret_store
+            replaced = config.get(name)
+            profile.secret_store = replaced.secret_store
         config.put(profile)
         if default or not config.default_name:
             config.set_default(name)
         is_default = config.default_name == name
+    if replaced is not None and (replaced.url, replaced.user) != (profile.url, profile.user):
+        _forget_for_new_target(runtime, replaced)
     if insecure:
         runtime.out.warn(f"profile {name!r} will not verify TLS certificates")
     if spec.add_warning:
         runtime.out.warn(spec.add_warning)
     runtime.out.message(f"Added profile {name!r} ({spec.name}, {url})" + (" as the default" if is_default else ""))
     runtime.out.message(f"Next: mailctl -p {name} session login")
+
+
+def _forget_for_new_target(runtime, old) -> None:
+    """A profile that now names another server or user must not send the old secret
+    there: it is forgotten (keyring entry, session and plaintext file alike)."""
+    from mailctl.errors import KeyringUnavailable, NoKeyringBackend
+
+    credentials = runtime.credentials(old)
+    try:
+        had = credentials.has_stored_secret() or credentials.session() is not None
+        credentials.forget()
+    except NoKeyringBackend:
+        had = False
+    except KeyringUnavailable as exc:
+        runtime.out.warn(f"the profile now names another server or user, but its stored secret could not be "
+                         f"removed: {exc.message}")
+        return
+    if had:
+        runtime.out.message(f"Forgot the stored secret of profile {old.name!r}: it was for {old.user} on {old.url}; "
+                            f"log in again with 'mailctl -p {old.name} session login'")
 
 
 def _pin(runtime, url: str, *, pin: bool, given: Optional[str], insecure: bool, ca_bundle) -> str:

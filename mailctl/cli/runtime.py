@@ -43,11 +43,15 @@ class Runtime:
     # Passwords typed or generated in this run; every transport redacts them.
     secrets: set = field(default_factory=set)
     _audit_log: object = None
+    _redactor: object = None
 
     @property
     def out(self) -> Output:
         if self._out is None:
-            self._out = Output(self.env, self.options.output, color=not self.options.no_color)
+            from mailctl.redaction import MESSAGE_MIN_LENGTH, Redactor
+
+            self._out = Output(self.env, self.options.output, color=not self.options.no_color,
+                               redact=Redactor(self.secrets, MESSAGE_MIN_LENGTH))
         return self._out
 
     # -- configuration -------------------------------------------------------------------
@@ -130,7 +134,7 @@ class Runtime:
     def credentials(self, profile: "Profile") -> "Credentials":
         from mailctl.credentials import Credentials
 
-        return Credentials(profile, dict(self.env.environ), self.config_path.parent / "secrets")
+        return Credentials(profile, dict(self.env.environ), self.config_path.parent / "secrets", warn=self.out.warn)
 
     # -- talking to a server -------------------------------------------------------------
     def transport(self, profile: "Profile") -> "Transport":
@@ -180,8 +184,17 @@ class Runtime:
         from mailctl.audit import AuditedBackend, AuditLog
 
         if self._audit_log is None:
-            self._audit_log = AuditLog(self.audit_path)
+            self._audit_log = AuditLog(self.audit_path, redact=self.redact, warn=self.out.warn)
         return AuditedBackend(cls(ctx), self._audit_log, profile.name)
+
+    def redact(self, text: str) -> str:
+        """`text` with every secret of this run blanked (the one redactor, see
+        mailctl.redaction): the profile's secret, session ids and every password."""
+        if self._redactor is None:
+            from mailctl.redaction import Redactor
+
+            self._redactor = Redactor(self.secrets)
+        return self._redactor(text)
 
     def register_secret(self, value: str) -> None:
         """A password typed or generated in this run: hide it from every trace (the

@@ -34,10 +34,11 @@ def login(
     if store is not None and store not in STORES:
         raise UsageError(f"--store must be one of {', '.join(STORES)}")
     profile = runtime.profile()
-    if store is not None and (profile.secret_store or "keyring") != store:
-        with runtime.editing_config() as config:
-            profile.secret_store = "plaintext" if store == "plaintext" else None
-            config.put(profile)
+    # The new store is used for this login, and recorded in the config only once the
+    # server accepted the secret: a failed login leaves the profile as it was.
+    store_changed = store is not None and (profile.secret_store or "keyring") != store
+    if store_changed:
+        profile.secret_store = "plaintext" if store == "plaintext" else None
     credentials = runtime.credentials(profile)
     if secret_stdin:
         secret = _first_line(runtime.env.read_stdin_line(), "secret on stdin")
@@ -49,6 +50,11 @@ def login(
     backend = runtime.backend(profile)
     backend.login(secret)
     credentials.store_secret(secret)
+    if store_changed:
+        with runtime.editing_config() as config:
+            saved = config.get(profile.name)
+            saved.secret_store = profile.secret_store
+            config.put(saved)
     where = "a plaintext file (mode 0600)" if profile.secret_store == "plaintext" else "the OS keyring"
     runtime.out.message(f"Logged in to {profile.url} as {profile.user}; secret stored in {where}")
     info = SessionInfo(profile.name, profile.provider, profile.user, profile.url, credentials.source, True,

@@ -11,4 +11,5 @@ SPEC = ProviderSpec(
     operations=BASIC | LIFECYCLE,
     suspend_kinds=("login", "incoming"),
     keep_data=True,
+    mailbox_fields=("restrictions",),
 )

@@ -12,6 +12,7 @@ SPEC = ProviderSpec(
     operations=BASIC | {"account passwd"} | LIFECYCLE,
     suspend_kinds=("login", "incoming"),
     keep_data=True,
+    mailbox_fields=("restrictions",),
     profile_options=(
         Option("cpanel_user", "--cpanel-user", "the default cPanel account for mailbox commands.", metavar="USER",
                check=validation.account_user, per_command=True, label="cPanel user",

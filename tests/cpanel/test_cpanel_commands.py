@@ -33,8 +33,8 @@ def test_pop_list_reads_quota_and_usage_from_the_byte_fields(cli, cpanel):
 def test_pop_list_plain_output_is_tab_separated(cli, cpanel):
     result = cli("pop", "list", "example.com")
     assert result.stdout.splitlines() == [
-        f"info@example.com\tunlimited\t{int(12.5 * MB)}\tno",
-        f"sales@example.com\t500\t{int(230.25 * MB)}\tno",
+        f"info@example.com\tunlimited\t{int(12.5 * MB)}\tno\t-",
+        f"sales@example.com\t500\t{int(230.25 * MB)}\tno\t-",
     ]
 
 

@@ -63,7 +63,8 @@ def test_junk_answers_are_bad_responses(junk):
 def test_mailbox_sizes_come_from_the_byte_fields():
     entry = {"email": "Sales@Example.com", "login": "sales@example.com", "_diskquota": 500 * MB,
              "_diskused": "241434624", "diskquota": "999", "suspended_login": 0, "suspended_incoming": "0"}
-    assert uapi.mailbox_from_entry(entry, "cpanel") == Mailbox("sales@example.com", 500, 241434624, False)
+    assert uapi.mailbox_from_entry(entry, "cpanel") == Mailbox("sales@example.com", 500, 241434624, False,
+                                                               restrictions=())
 
 
 @pytest.mark.parametrize("quota", [0, "0", "unlimited", None, "", "\u221e"])
@@ -71,9 +72,20 @@ def test_unlimited_quota_is_null(quota):
     assert uapi.quota_mb_from_bytes(quota, "cpanel") is None
 
 
-def test_any_suspension_flag_marks_the_mailbox_suspended():
-    entry = {"email": "a@b.test", "_diskquota": 0, "_diskused": 0, "suspended_outgoing": 1}
-    assert uapi.mailbox_from_entry(entry, "cpanel").suspended is True
+@pytest.mark.parametrize(("flags", "restrictions", "suspended"), [
+    ({"suspended_login": 1}, ("login",), True),
+    ({"suspended_incoming": "1"}, ("incoming",), True),
+    ({"suspended_outgoing": 1}, ("outgoing",), False),
+    ({"hold_outgoing": 1, "has_suspended": 0}, ("hold_outgoing",), False),
+    ({"suspended_login": 1, "suspended_outgoing": 1, "hold_outgoing": 1}, ("login", "outgoing", "hold_outgoing"), True),
+    ({"suspended_login": 0, "hold_outgoing": 0}, (), False),
+    ({"has_suspended": 1}, None, None),  # restricted, but the server does not say how
+    ({"has_suspended": 0}, (), False),
+])
+def test_suspension_flags_fill_the_restrictions(flags, restrictions, suspended):
+    entry = {"email": "a@b.test", "_diskquota": 0, "_diskused": 0, **flags}
+    mailbox = uapi.mailbox_from_entry(entry, "cpanel")
+    assert (mailbox.restrictions, mailbox.suspended) == (restrictions, suspended)
 
 
 def test_main_account_entry_is_not_a_mailbox():

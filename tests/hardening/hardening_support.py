@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from provider_table import DEFAULT_MAILBOXES, DOMAIN, LOGIN, NEW_PASSWORD, PROVIDERS, SECRET  # noqa: F401
-from provider_table import TABLE, log_in, mail_state  # noqa: F401
+from provider_table import TABLE, add_profile, log_in, mail_state  # noqa: F401
 
 NEW = "new@example.com"
 
@@ -18,6 +18,11 @@ def connect(cli, emu, provider: str, *, name: str | None = None, user: str | Non
     name = log_in(cli, emu, provider, name=name, user=user, secret=secret, extra=extra)
     emu.clear_requests()
     return name
+
+
+def add_profile_only(cli, emu, provider: str, *, name: str | None = None, extra: tuple[str, ...] = ()) -> str:
+    """A profile for `provider` on the emulator, nothing stored for it yet."""
+    return add_profile(cli, emu, provider, name=name, extra=extra)
 
 
 def assert_one_error_line(stderr: str) -> str:

@@ -133,7 +133,7 @@ def test_a_hostile_refusal_in_json_mode_is_valid_ascii_json(cli, hostile):
 
 def test_a_hostile_warning_on_a_listing_is_neutralised(cli, hostile):
     result = cli("pop", "list", "example.com", environ=SECRET)
-    assert (result.exit_code, result.stdout) == (0, "a@example.com\tunlimited\t0\tno\nb@example.com\tunlimited\t-\tno\n")
+    assert (result.exit_code, result.stdout) == (0, "a@example.com\tunlimited\t0\tno\t-\nb@example.com\tunlimited\t-\tno\t-\n")
     assert result.stderr == SHOWN_WARNING
 
 
