@@ -148,14 +148,18 @@ def converge(module, client):
     return result
 
 
+# The module's own options (the connection's are in module_utils).
+ARGS = dict(
+    address=dict(type="str", required=True),
+    destinations=dict(type="list", elements="str"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    append=dict(type="bool", default=False),
+)
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=argument_spec(
-            address=dict(type="str", required=True),
-            destinations=dict(type="list", elements="str"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            append=dict(type="bool", default=False),
-        ),
+        argument_spec=argument_spec(**ARGS),
         supports_check_mode=True,
         **CONNECTION_RULES
     )

@@ -217,18 +217,22 @@ def converge(module, client):
     return result
 
 
+# The module's own options (the connection's are in module_utils).
+ARGS = dict(
+    address=dict(type="str", required=True),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    quota=dict(type="str"),
+    suspended=dict(type="bool"),
+    password=dict(type="str", no_log=True),
+    update_password=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
+    create_options=dict(type="dict"),
+    keep_data=dict(type="bool", default=False),
+)
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=argument_spec(
-            address=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            quota=dict(type="str"),
-            suspended=dict(type="bool"),
-            password=dict(type="str", no_log=True),
-            update_password=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
-            create_options=dict(type="dict"),
-            keep_data=dict(type="bool", default=False),
-        ),
+        argument_spec=argument_spec(**ARGS),
         supports_check_mode=True,
         **CONNECTION_RULES
     )

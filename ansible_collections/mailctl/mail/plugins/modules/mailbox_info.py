@@ -83,9 +83,15 @@ def gather(module, client):
     return result
 
 
+# The module's own options (the connection's are in module_utils).
+ARGS = dict(
+    domain=dict(type="str"),
+)
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=argument_spec(domain=dict(type="str")),
+        argument_spec=argument_spec(**ARGS),
         supports_check_mode=True,
         **CONNECTION_RULES
     )

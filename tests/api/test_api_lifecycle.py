@@ -1,0 +1,81 @@
+"""The rest of a mailbox's life through the API (pop show, pop set, aliases), on every
+provider that declares it; one that does not raises Unsupported before any request."""
+
+from __future__ import annotations
+
+import pytest
+
+from provider_table import LOGIN, PROVIDERS, SECRET, mail_state
+from mailctl import errors, providers
+from mailctl.api import Client
+
+
+def having(*operations):
+    return [p for p in PROVIDERS if set(operations) <= providers.spec(p).operations]
+
+
+def client_for(emu, provider) -> Client:
+    options = {"cpanel_user": "demo"} if provider == "whm" else None
+    return Client(provider, emu.url, LOGIN[provider], SECRET, options=options)
+
+
+CALLS = {
+    "pop show": lambda c: c.mailbox("info@example.com"),
+    "pop set": lambda c: c.change_mailbox("info@example.com", quota_mb=10),
+    "alias list": lambda c: c.aliases("example.com"),
+    "alias add": lambda c: c.add_alias("team@example.com", ["info@example.com"]),
+    "alias remove": lambda c: c.remove_alias("team@example.com"),
+    "account passwd": lambda c: c.change_account_password("demo", "Acc0unt-pass-new"),
+}
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_what_a_provider_lacks_is_unsupported_before_any_request(emu, provider):
+    spec = providers.spec(provider)
+    client = client_for(emu, provider)
+    emu.clear_requests()
+    for operation, call in CALLS.items():
+        if operation in spec.operations:
+            continue
+        with pytest.raises(errors.Unsupported) as caught:
+            call(client)
+        assert caught.value.exit_code == 2 and operation in caught.value.message
+    assert emu.requests == []
+
+
+@pytest.mark.parametrize("provider", having("pop show"))
+def test_mailbox_shows_one_or_not_found(emu, provider):
+    with client_for(emu, provider) as client:
+        assert client.mailbox("sales@example.com").address == "sales@example.com"
+        with pytest.raises(errors.NotFound) as caught:
+            client.mailbox("nobody@example.com")
+        assert caught.value.exit_code == 3
+        assert client.find_mailbox("nobody@example.com") is None
+
+
+@pytest.mark.parametrize("provider", [p for p in having("pop set") if providers.spec(p).takes_quota])
+def test_change_mailbox_quota(emu, provider):
+    with client_for(emu, provider) as client:
+        changed = client.change_mailbox("sales@example.com", quota_mb=750)
+    assert changed.quota_mb == 750
+    assert mail_state(emu, provider).mailbox("sales@example.com").quota_mb == 750
+
+
+def test_change_mailbox_needs_something_to_change(emu):
+    client = client_for(emu, "cpanel")
+    emu.clear_requests()
+    with pytest.raises(errors.UsageError, match="nothing to change"):
+        client.change_mailbox("info@example.com")
+    assert emu.requests == []
+
+
+@pytest.mark.parametrize("provider", having("alias list", "alias add", "alias remove"))
+def test_aliases_add_list_remove(emu, provider):
+    with client_for(emu, provider) as client:
+        added = client.add_alias("team@example.com", ["info@example.com", "SALES@example.com"])
+        assert sorted(added.destinations) == ["info@example.com", "sales@example.com"]
+        assert "team@example.com" in [a.address for a in client.aliases("example.com")]
+        left = client.remove_alias("team@example.com", ["sales@example.com"])
+        assert left is not None and list(left.destinations) == ["info@example.com"]
+        assert client.remove_alias("team@example.com") is None
+        assert client.find_alias("team@example.com") is None
