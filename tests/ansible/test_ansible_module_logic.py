@@ -199,3 +199,24 @@ def test_mailbox_info(emu, provider):
     assert sorted(m["address"] for m in result["mailboxes"]) == ["info@example.com", "sales@example.com"]
     assert (result["aliases"] is None) == (provider not in WITH_ALIASES and
                                            "alias list" not in providers.spec(provider).operations)
+
+
+def test_connection_from_a_profile_uses_the_clis_profile_and_keyring(emu, cli):
+    from provider_table import log_in
+
+    log_in(cli, emu, "directadmin", name="prod")
+    module = FakeModule(params(info_module, profile="prod", domain="example.com"))
+    with mailctl_client.open_client(module) as c:
+        assert c.profile.name == "prod" and c.check().secret_source == "keyring"
+        assert len(info_module.gather(module, c)["mailboxes"]) == 2
+    with pytest.raises(Failed, match="validate_certs"):
+        mailctl_client.open_client(FakeModule(params(info_module, profile="prod", validate_certs=False)))
+
+
+def test_explicit_connection_options_reach_the_client(emu):
+    module = FakeModule(params(info_module, provider="whm", url=emu.url, user="root", secret=SECRET,
+                               provider_options={"cpanel_user": "demo"}, timeout=7.5))
+    with mailctl_client.open_client(module) as c:
+        assert c.profile.options == {"cpanel_user": "demo"}
+        assert [d["name"] for d in info_module.gather(FakeModule(params(info_module)), c)["domains"]] == [
+            "example.com"]
