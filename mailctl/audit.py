@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from mailctl.errors import KeyringUnavailable, NoCredentials, UsageError
+from mailctl.errors import AlreadyExists, KeyringUnavailable, NoCredentials, UsageError
 
 STATE_DIR_ENV = "MAILCTL_STATE_DIR"
 
@@ -81,9 +81,21 @@ class AuditedBackend:
         self._backend = backend
         self._log = log
         self._profile = profile_name
+        # The last read of each mailbox (get_mailbox), so that a change of it can be
+        # logged with its previous values as well as the new ones.
+        self._seen: dict[str, Any] = {}
+        self._seen_lock = threading.Lock()
 
     def __getattr__(self, name: str):
         attribute = getattr(self._backend, name)
+        if name == "get_mailbox":
+            def remembered(address, *args, **kwargs):
+                mailbox = attribute(address, *args, **kwargs)
+                with self._seen_lock:
+                    self._seen[str(address)] = mailbox
+                return mailbox
+
+            return remembered
         if name not in AUDITED:
             return attribute
 
@@ -96,16 +108,29 @@ class AuditedBackend:
             }
             try:
                 result = attribute(*args, **kwargs)
-            except (NoCredentials, KeyringUnavailable, UsageError):
+            except (NoCredentials, KeyringUnavailable, UsageError, AlreadyExists):
                 raise  # stopped before anything was sent: no change was attempted
             except BaseException as exc:
                 code = getattr(exc, "code", "interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
                 self._record(entry, "failed", code, getattr(exc, "message", None))
                 raise
+            self._add_changes(name, entry, result)
             self._record(entry, "ok", None, None)
             return result
 
         return audited
+
+    def _add_changes(self, method: str, entry: dict, result: Any) -> None:
+        """pop set: each changed field's previous and new value, where a read of the
+        mailbox before the change is known (the CLI reads it to report the same)."""
+        if method != "change_mailbox" or result is None:
+            return
+        from mailctl.models import changed_fields
+
+        with self._seen_lock:
+            before = self._seen.pop(entry["target"], None)
+        if before is not None:
+            entry["changes"] = changed_fields(before, result)
 
     def _record(self, entry: dict, outcome: str, code: str | None, message: str | None) -> None:
         entry["time"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

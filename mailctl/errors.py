@@ -40,6 +40,13 @@ class ProviderRefused(MailctlError):
     code = "refused"
 
 
+class AlreadyExists(ProviderRefused):
+    """What a write would create is there already (a mailbox, an alias destination);
+    nothing was changed. `--exists-ok` turns it into the outcome "exists"."""
+
+    code = "exists"
+
+
 class UsageError(MailctlError):
     """Bad input caught before anything was sent."""
 

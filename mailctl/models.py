@@ -82,6 +82,37 @@ class MailboxChange:
     def is_empty(self) -> bool:
         return self.quota_mb is None and not self.suspension_kinds()
 
+    @classmethod
+    def of(cls, *, quota_mb: int | None, suspend: bool | None, kinds: "tuple[str, ...] | list[str]",
+           provider_kinds: "tuple[str, ...]") -> "MailboxChange":
+        """The change `pop set` asks for: `suspend` True/False/None, for `kinds` ("login",
+        "incoming"), or when none are named for every kind the provider can suspend."""
+        chosen = set(kinds) or set(provider_kinds)
+        if suspend is None:
+            return cls(quota_mb=quota_mb)
+        return cls(quota_mb=quota_mb,
+                   suspend_login=suspend if "login" in chosen else None,
+                   suspend_incoming=suspend if "incoming" in chosen else None)
+
+    def describe(self) -> str:
+        """What it changes, for a dry run and messages: "quota 500 MB, suspend login"."""
+        parts = []
+        if self.quota_mb is not None:
+            parts.append("quota unlimited" if self.quota_mb == 0 else f"quota {self.quota_mb} MB")
+        for kind, value in (("login", self.suspend_login), ("incoming", self.suspend_incoming)):
+            if value is not None:
+                parts.append(f"{'suspend' if value else 'unsuspend'} {kind}")
+        return ", ".join(parts)
+
+
+CHANGEABLE = ("quota_mb", "suspended", "restrictions")
+
+
+def changed_fields(before: Mailbox, after: Mailbox) -> dict[str, list]:
+    """What pop set changed: field -> [previous, new] (JSON values), changed ones only."""
+    old, new = before.to_json(), after.to_json()
+    return {name: [old[name], new[name]] for name in CHANGEABLE if old[name] != new[name]}
+
 
 @dataclass(frozen=True)
 class Alias:

@@ -563,6 +563,38 @@ def mailbox_columns(spec) -> tuple:
     return columns + tuple(Column(name, name.replace("_", " ").capitalize(), free_text=True)
                            for name in spec.mailbox_fields)
 
+def mailbox_detail_columns(spec) -> tuple:
+    """pop show: pop list's columns, then what is restricted and the linked aliases."""
+    return mailbox_columns(spec) + (Column("restrictions", "Restrictions"), Column("aliases", "Aliases"))
+
+
+def _change_text(value: Any) -> str:
+    return "-" if not value else ", ".join(f"{k} {_text(v[0])} -> {_text(v[1])}" for k, v in value.items())
+
+
+# pop set: the mailbox as it is now, and each changed field as (previous, new).
+MAILBOX_CHANGE_COLUMNS = (
+    Column("address", "Address"),
+    Column("outcome", "Outcome"),
+    Column("changes", "Changes", table=_change_text, plain=_change_text, free_text=True),
+)
+# alias list: one row per alias (table, JSON); one line per alias-destination pair (plain).
+ALIAS_COLUMNS = (
+    Column("address", "Address"),
+    Column("destinations", "Destinations", table=lambda v: ", ".join(v), free_text=True),
+    Column("kind", "Kind"),
+)
+ALIAS_PLAIN_COLUMNS = (
+    Column("address", "Address"),
+    Column("destination", "Destination"),
+)
+# alias add / alias remove: the alias as it is afterwards.
+ALIAS_RESULT_COLUMNS = (
+    Column("address", "Address"),
+    Column("outcome", "Outcome"),
+    Column("destinations", "Destinations", table=lambda v: ", ".join(v or []), free_text=True),
+)
+
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),

@@ -78,17 +78,26 @@ def address(value: str) -> Address:
     return Address(local, domain(dom))
 
 
+# One letter, as df and quota tools write them: 500M, 2G, 1T (binary: 1G = 1024 MB).
+_QUOTA_UNITS = {"": 1, "m": 1, "g": 1024, "t": 1024 * 1024}
+_QUOTA = re.compile(r"([0-9]+)([mgt]?)")
+
+
 def quota_mb(value: str | int | None) -> int | None:
-    """A quota in MB: a non-negative whole number; 0 or 'unlimited' mean no limit."""
+    """A quota in MB: a non-negative whole number, optionally with a unit (`500M`, `2G`,
+    `1T`; 1G = 1024 MB); 0 or 'unlimited' mean no limit. The one parser of every
+    command's --quota and every bulk file's quota column."""
     if value is None:
         return None
     text = str(value).strip().lower()
     if text == "unlimited":
         return 0
-    # isdigit() alone admits '²' and other digits int() refuses.
-    if not (text.isascii() and text.isdigit()):
-        raise UsageError(f"invalid quota {value!r}: expected a whole number of MB (0 or 'unlimited' for no limit)")
-    number = int(text)
+    # isascii() first: isdigit() alone admits '²' and other digits int() refuses.
+    match = _QUOTA.fullmatch(text) if text.isascii() else None
+    if match is None:
+        raise UsageError(f"invalid quota {value!r}: expected a whole number of MB, or with a unit "
+                         "(500M, 2G; 0 or 'unlimited' for no limit)")
+    number = int(match.group(1)) * _QUOTA_UNITS[match.group(2)]
     if number > 2**31 - 1:
         raise UsageError(f"invalid quota {value!r}: too large")
     return number

@@ -48,6 +48,76 @@ def _jsonrpc_write(request) -> tuple[str, str] | None:
     return (operation, body["params"]["mail"]) if operation else None
 
 
+# -- the emulator's state of the mailbox lifecycle (pop show/set, alias ...) --------------
+
+@dataclass(frozen=True)
+class LifecycleState:
+    """How a provider's emulator state shows what pop set and alias add/remove change."""
+
+    # The mailbox's quota in MB as stored (0 = unlimited).
+    quota: Callable[[Any, str], int]
+    # What is suspended: a set of "login", "incoming".
+    suspended: Callable[[Any, str], set]
+    # Every route of a domain: {address: sorted destinations}.
+    routes: Callable[[Any, str], dict]
+    # Put a forwarder (or an alias of one mailbox) in place: (emu, address, destinations).
+    add_route: Callable[[Any, str, list], None]
+
+
+def _table_routes(state, domain: str) -> dict:
+    table = state.forwarders.get(domain, {})
+    return {f"{local}@{domain}": sorted(dests) for local, dests in table.items() if dests}
+
+
+def _table_add(state, emu, address: str, destinations: list) -> None:
+    local, _, domain = address.partition("@")
+    with emu.state.lock:
+        state.set_forwarder(domain, local, list(destinations))
+        emu.state.touch()
+
+
+def _mbo_routes(emu, domain: str) -> dict:
+    routes: dict = {}
+    for local, box in emu.state.mailboxorg.mailboxes.get(domain, {}).items():
+        address = f"{local}@{domain}"
+        if box.forwards:
+            routes[address] = sorted(box.forwards)
+        for alias in box.aliases:
+            routes[alias] = [address]
+    return routes
+
+
+def _mbo_add(emu, address: str, destinations: list) -> None:
+    box = emu.state.mailboxorg.mailbox(address)
+    with emu.state.lock:
+        if box is not None:
+            box.forwards = list(destinations)
+        else:  # an alias of the one mailbox it names
+            emu.state.mailboxorg.mailbox(destinations[0]).aliases.append(address)
+        emu.state.touch()
+
+
+DA_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: emu.state.directadmin.mailbox(a).quota_mb,
+    suspended=lambda emu, a: {"login"} if emu.state.directadmin.mailbox(a).suspended else set(),
+    routes=lambda emu, d: _table_routes(emu.state.directadmin, d),
+    add_route=lambda emu, a, dests: _table_add(emu.state.directadmin, emu, a, dests),
+)
+CPANEL_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: emu.state.cpanel.mailbox(a).quota_mb,
+    suspended=lambda emu, a: {k for k, on in (("login", emu.state.cpanel.mailbox(a).suspended_login),
+                                              ("incoming", emu.state.cpanel.mailbox(a).suspended_incoming)) if on},
+    routes=lambda emu, d: _table_routes(emu.state.cpanel, d),
+    add_route=lambda emu, a, dests: _table_add(emu.state.cpanel, emu, a, dests),
+)
+MBO_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: 0,
+    suspended=lambda emu, a: set() if emu.state.mailboxorg.mailbox(a).active else {"login"},
+    routes=_mbo_routes,
+    add_route=_mbo_add,
+)
+
+
 @dataclass(frozen=True)
 class TestedProvider:
     name: str
@@ -58,6 +128,9 @@ class TestedProvider:
     write_of: Callable[[Any], "tuple[str, str] | None"]
     # A second login of the default world with more rights (DirectAdmin's admin), if any.
     admin: str | None = None
+    # The emulator state pop set / alias add|remove change (tests/lifecycle); needed by
+    # every provider whose spec has those operations.
+    lifecycle: LifecycleState | None = None
 
     @property
     def spec(self):
@@ -68,10 +141,10 @@ class TestedProvider:
 
 
 TABLE: dict[str, TestedProvider] = {p.name: p for p in (
-    TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, admin="admin"),
-    TestedProvider("cpanel", "demo", "cpanel", _uapi_write),
-    TestedProvider("whm", "root", "cpanel", _uapi_write),
-    TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write),
+    TestedProvider("directadmin", "demo", "directadmin", _directadmin_write, admin="admin", lifecycle=DA_LIFECYCLE),
+    TestedProvider("cpanel", "demo", "cpanel", _uapi_write, lifecycle=CPANEL_LIFECYCLE),
+    TestedProvider("whm", "root", "cpanel", _uapi_write, lifecycle=CPANEL_LIFECYCLE),
+    TestedProvider("mailboxorg", "demo", "mailboxorg", _jsonrpc_write, lifecycle=MBO_LIFECYCLE),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}

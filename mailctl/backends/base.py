@@ -157,6 +157,18 @@ class Backend:
             raise UsageError(f"--to {destination}: {self.spec.label} has no such target (it has: {have})",
                              provider=self.provider)
 
+    def find_mailbox(self, address: "Address") -> "Mailbox | None":
+        """The mailbox, or None when it does not exist (the ensure flags: pop create
+        --exists-ok). One mailbox's read where the provider has one, else its domain's list."""
+        from mailctl.errors import NotFound
+
+        if self.spec.supports("pop show"):
+            try:
+                return self.get_mailbox(address)
+            except NotFound:
+                return None
+        return next((m for m in self.list_mailboxes(address.domain) if m.address == str(address)), None)
+
     # -- credentials ---------------------------------------------------------------------
     def login(self, secret: str) -> None:
         """Check `secret` against the server (AuthError if refused); a provider with

@@ -31,6 +31,9 @@ class Backend(MailboxRules):
         answer = self.http.post(f"/execute/Email/{function}", params, safe=safe, secret=secret)
         return uapi_data(answer, http=self.http, action=action)
 
+    def _mail(self, domain: str) -> EmailAccount:
+        return self.email
+
     def _credentials_check(self, secret: str | None) -> None:
         self._call("list_mail_domains", {}, safe=True, action="listing the mail domains", secret=secret)
 

@@ -14,17 +14,18 @@ sending it again."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, ClassVar
 
 from mailctl import validation
 from mailctl.backends import directadmin_parse as parse
 from mailctl.backends.base import Backend as BaseBackend
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AuthError, MailctlError, NotFound, ProviderRefused, UsageError
-from mailctl.models import AccountPasswordChange, Domain, Mailbox
+from mailctl.errors import AlreadyExists, AuthError, MailctlError, NotFound, ProviderRefused, UsageError
+from mailctl.models import AccountPasswordChange, Alias, Domain, Mailbox
 
 if TYPE_CHECKING:
-    from mailctl.models import NewMailbox
+    from mailctl.models import MailboxChange, NewMailbox
     from mailctl.validation import Address
 
 LOGIN_TEST = "CMD_API_LOGIN_TEST"
@@ -33,6 +34,7 @@ POP = "CMD_API_POP"
 EMAIL_POP = "CMD_API_EMAIL_POP"
 USER_PASSWD = "CMD_API_USER_PASSWD"
 CHANGE_EMAIL_PASSWORD = "CMD_CHANGE_EMAIL_PASSWORD"
+FORWARDERS = "CMD_API_EMAIL_FORWARDERS"
 
 # Ask for JSON answers. Older servers ignore the field, so either shape must be (and is)
 # understood; a module value so the tests can play such an older server.
@@ -165,6 +167,145 @@ class Backend(BaseBackend):
 
         self._settle(send, applied=None, action=f"the password change of account {user}")
         return AccountPasswordChange(user, services)
+
+    # -- one mailbox: show and change -------------------------------------------------------
+    def get_mailbox(self, address: "Address") -> Mailbox:
+        fields = self._mailbox_fields(address)
+        aliases = tuple(f"{name}@{address.domain}" for name, destinations in
+                        sorted(self._forwarders(address.domain).items()) if str(address) in destinations)
+        mailbox = self._mailbox(address.domain, address.local, fields)
+        restrictions = None if mailbox.suspended is None else (("login",) if mailbox.suspended else ())
+        return replace(mailbox, restrictions=restrictions, aliases=aliases)
+
+    def change_mailbox(self, address: "Address", change: "MailboxChange") -> Mailbox:
+        self.check_change(change)
+        fields = self._mailbox_fields(address)
+        if change.quota_mb is not None:
+            self._change_quota(address, fields, change.quota_mb)
+        if change.suspend_login is not None:
+            self._change_suspension(address, fields, change.suspend_login)
+        mailbox = self._mailbox(address.domain, address.local, self._mailbox_fields(address))
+        restrictions = None if mailbox.suspended is None else (("login",) if mailbox.suspended else ())
+        return replace(mailbox, restrictions=restrictions)
+
+    def _mailbox_fields(self, address: "Address") -> dict[str, str]:
+        """What the server tells about one mailbox: its `full_list` entry (the only read
+        that shows suspension), else the per-mailbox `list&type=quota&user=` of older
+        servers. NotFound when it does not exist."""
+        if self._has_full_list:
+            fields = self._mailbox_entries(address.domain).get(address.local)
+        else:
+            try:
+                fields = self._pop_read([("action", "list"), ("type", "quota"), ("domain", address.domain),
+                                         ("user", address.local)]).get(address.local)
+            except ProviderRefused as refusal:
+                raise self._mailbox_refusal(address, refusal, creating=False) from None
+        if fields is None:
+            if not self._has_full_list or address.local not in self._mailbox_names(address.domain):
+                raise NotFound(f"no mailbox {address} on this DirectAdmin account", provider=self.provider)
+            fields = {}
+        return fields
+
+    def _change_quota(self, address: "Address", fields: dict[str, str], quota_mb: int) -> None:
+        # Empty passwd/passwd2 keep the password; the send limit is repeated so that no
+        # release resets it.
+        sent = [("action", "modify"), ("domain", address.domain), ("user", address.local),
+                ("passwd", ""), ("passwd2", ""), ("quota", str(quota_mb))]
+        limit = (fields.get("limit") or "").strip()
+        if limit.isdigit():
+            sent.append(("limit", limit))
+
+        def applied() -> bool:
+            now = self._mailbox(address.domain, address.local, self._mailbox_fields(address))
+            return now.quota_mb == (quota_mb or None)
+
+        self._settle(lambda: self._mailbox_write(sent, address), applied=applied,
+                     action=f"the quota change of {address}")
+
+    def _change_suspension(self, address: "Address", fields: dict[str, str], suspend: bool) -> None:
+        # The suspend and unsuspend buttons of the web form post to action=delete. A
+        # server that did not know them would delete the mailbox, so they are sent only
+        # to a server whose mailbox read reports suspension at all.
+        if parse.yes_no(fields.get("suspended")) is None:
+            raise ProviderRefused(f"this DirectAdmin server does not report whether {address} is suspended, so "
+                                  "mailctl does not send it the suspend button (on a server that does not know "
+                                  "it, the same request deletes the mailbox); nothing was sent",
+                                  provider=self.provider)
+        button = ("suspend", "Suspend") if suspend else ("unsuspend", "Unsuspend")
+        sent = [("action", "delete"), ("domain", address.domain), ("user", address.local),
+                ("select0", address.local), button]
+
+        def applied() -> bool:
+            return parse.yes_no(self._mailbox_fields(address).get("suspended")) is suspend
+
+        self._settle(lambda: self._mailbox_write(sent, address), applied=applied,
+                     action=f"the {'suspension' if suspend else 'unsuspension'} of {address}")
+
+    # -- forwarders ------------------------------------------------------------------------
+    def list_aliases(self, domain: str) -> list[Alias]:
+        return [Alias(f"{name}@{domain}", tuple(destinations))
+                for name, destinations in sorted(self._forwarders(domain).items())]
+
+    def add_alias(self, address: "Address", destinations: list[str]) -> Alias:
+        for destination in destinations:
+            self.check_alias_destination(destination)
+        current = self._forwarders(address.domain).get(address.local)
+        wanted = list(dict.fromkeys(d.lower() for d in destinations))
+        new = [d for d in wanted if d not in (current or [])]
+        if current is not None and not new:
+            raise AlreadyExists(f"{address} already forwards to {', '.join(wanted)}", provider=self.provider)
+        result = [*(current or []), *new]
+        # `modify` replaces every destination, so it is sent the whole list.
+        action = "create" if current is None else "modify"
+        self._forwarder_write([("action", action), ("domain", address.domain), ("user", address.local),
+                               ("email", ",".join(result))], address,
+                              expected=result, what=f"the forwarder change of {address}")
+        return Alias(str(address), tuple(result))
+
+    def remove_alias(self, address: "Address", destinations: "list[str] | None" = None) -> "Alias | None":
+        current = self._forwarders(address.domain).get(address.local)
+        if current is None:
+            raise NotFound(f"no forwarder {address} on this DirectAdmin account", provider=self.provider)
+        if destinations:
+            gone = list(dict.fromkeys(d.lower() for d in destinations))
+            missing = [d for d in gone if d not in current]
+            if missing:
+                raise NotFound(f"{address} does not forward to {', '.join(missing)}", provider=self.provider)
+            left = [d for d in current if d not in gone]
+        else:
+            left = []
+        if left:
+            self._forwarder_write([("action", "modify"), ("domain", address.domain), ("user", address.local),
+                                   ("email", ",".join(left))], address,
+                                  expected=left, what=f"the forwarder change of {address}")
+            return Alias(str(address), tuple(left))
+        self._forwarder_write([("action", "delete"), ("domain", address.domain), ("select0", address.local)],
+                              address, expected=None, what=f"the deletion of forwarder {address}")
+        return None
+
+    def _forwarders(self, domain: str) -> dict[str, list[str]]:
+        try:
+            reply = self._call(FORWARDERS, [("action", "list"), ("domain", domain)], safe=True)
+            return parse.parse_forwarders(reply, FORWARDERS, self._auth_hint(FORWARDERS))
+        except ProviderRefused as refusal:
+            raise self._domain_refusal(domain, refusal) from None
+
+    def _forwarder_write(self, fields: list[tuple[str, str]], address: "Address", *,
+                         expected: "list[str] | None", what: str) -> None:
+        """One forwarder write; a lost answer is settled by reading the forwarders (the
+        change is applied when they show `expected`, None meaning the forwarder gone)."""
+
+        def applied() -> bool:
+            now = self._forwarders(address.domain).get(address.local)
+            return now == expected if expected is not None else now is None
+
+        def send() -> None:
+            try:
+                self._write(FORWARDERS, fields)
+            except ProviderRefused as refusal:
+                raise self._domain_refusal(address.domain, refusal) from None
+
+        self._settle(send, applied=applied, action=what)
 
     # -- mailbox reads ---------------------------------------------------------------------
     def _mailbox_entries(self, domain: str) -> dict[str, dict[str, str]]:

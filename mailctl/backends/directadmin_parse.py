@@ -407,3 +407,42 @@ def is_unknown_command(refusal: ProviderRefused) -> bool:
     refused before acting, so asking the other command is not a re-send. It is the one
     place wording is looked at, because DirectAdmin has no code for it."""
     return "unknown command" in " ".join([refusal.message, *refusal.details]).lower()
+
+
+def parse_forwarders(reply: Reply, command: str, hint: str = "") -> dict[str, list[str]]:
+    """`CMD_API_EMAIL_FORWARDERS` (list): name -> destinations. Url-encoded it is one
+    `name=d1,d2` pair per forwarder; JSON `{"name": ["d1", ...]}` (a comma-separated
+    string understood too). Empty body: no forwarders."""
+    ensure_api_answer(reply, command, hint)
+    if not reply.text:
+        return {}
+    if _is_json(reply):
+        data = _load_json(reply, command)
+        refusal = _json_refusal(data)
+        if refusal:
+            raise refusal
+        if isinstance(data, list) and not data:
+            return {}
+        if not isinstance(data, dict):
+            raise _unreadable(reply, command, "is not an object of forwarders")
+        items = {key: value for key, value in data.items() if key not in ("error", "text", "details", "success")}
+    else:
+        form = parse_form(reply.text)
+        refusal = _form_refusal(form)
+        if refusal:
+            raise refusal
+        items = {key: value for key, value in form.items()
+                 if not (key in ("error", "text", "details") and _error_flag(form) is not None)}
+    forwarders: dict[str, list[str]] = {}
+    for key, value in items.items():
+        name = decode_entities(str(key)).strip().lower()
+        if isinstance(value, str):
+            parts = value.split(",")
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            parts = [part for v in value for part in v.split(",")]
+        else:
+            raise _unreadable(reply, command, f"has a forwarder {name!r} without destinations")
+        destinations = [decode_entities(p).strip().lower() for p in parts if p.strip()]
+        if name:
+            forwarders[name] = destinations
+    return forwarders

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 from mailctl.backends import base
 from mailctl.backends.jsonrpc import JsonRpcClient, RpcFault
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused
-from mailctl.models import Domain, Mailbox, NewMailbox
+from mailctl.errors import AlreadyExists, AuthError, BadResponse, MailctlError, NotFound, ProviderRefused
+from mailctl.models import Alias, Domain, Mailbox, MailboxChange, NewMailbox
+from mailctl import validation
 from mailctl.validation import Address
 
 PROVIDER = "mailboxorg"
@@ -320,6 +321,146 @@ class Backend(base.Backend):
         except (ProviderRefused, _Denied) as failure:
             raise self._missing_or(address, failure) from None
 
+    # -- one mailbox: show and change --------------------------------------------------
+    def _mail_object(self, address: Address) -> dict[str, Any]:
+        """mail.get's object for `address`; NotFound when there is no such mailbox."""
+        try:
+            found = self._call("mail.get", {"mail": str(address)}, safe=True)
+        except (ProviderRefused, _Denied) as failure:
+            raise self._missing_or(address, failure) from None
+        if not isinstance(found, dict):
+            raise _bad("mail.get", "something that is not a mail object")
+        parse_mailbox(found, "mail.get", keep_forward=True)  # junk -> BadResponse
+        return found
+
+    def get_mailbox(self, address: Address) -> Mailbox:
+        return shown_mailbox(self._mail_object(address))
+
+    def change_mailbox(self, address: Address, change: MailboxChange) -> Mailbox:
+        self.check_change(change)
+        before = self._mail_object(address)
+        if change.suspend_login is None:
+            return shown_mailbox(before, aliases=False)
+        active = not change.suspend_login
+        try:
+            settle_write(
+                lambda: self._call("mail.set", {"mail": str(address), "active": active}, safe=False),
+                applied=lambda: self._mail_object(address).get("active") is active,
+                action=f"{'unsuspending' if active else 'suspending'} {address}", provider=PROVIDER,
+                notice=self.ctx.notice,
+            )
+        except (ProviderRefused, _Denied) as failure:
+            raise self._missing_or(address, failure) from None
+        return shown_mailbox(self._mail_object(address), aliases=False)
+
+    # -- aliases and forwards: both are lists of one mailbox ---------------------------
+    def list_aliases(self, domain: str) -> list[Alias]:
+        try:
+            items = []
+            page, last_page = 1, 1
+            while page <= last_page:
+                result = self._call("mail.list", {"domain": domain, "details": True, "page_size": PAGE_SIZE,
+                                                  "page": page}, safe=True)
+                found, total_pages = parse_page(result)
+                items += found
+                if total_pages is None or not found:
+                    break
+                if total_pages > MAX_PAGES:
+                    raise BadResponse(f"{LABEL} claims {total_pages} pages of mailboxes", provider=PROVIDER)
+                last_page = total_pages
+                page += 1
+        except (ProviderRefused, _Denied) as failure:
+            raise self._unknown_domain(domain) or failure from None
+        aliases: dict[str, Alias] = {}
+        for item in items:
+            for alias in aliases_of(item):
+                if alias.domain == domain:
+                    aliases.setdefault((alias.address, alias.kind), alias)
+        return sorted(aliases.values(), key=lambda a: (a.address, a.kind))
+
+    def _alias_owner(self, address: Address) -> str | None:
+        """The mailbox that has `address` as one of its aliases, or None."""
+        for alias in self.list_aliases(address.domain):
+            if alias.kind == "alias" and alias.address == str(address):
+                return alias.destinations[0]
+        return None
+
+    def add_alias(self, address: Address, destinations: list[str]) -> Alias:
+        for destination in destinations:
+            self.check_alias_destination(destination)
+        wanted = list(dict.fromkeys(d.lower() for d in destinations))
+        mailbox = self._find_object(address)
+        if mailbox is not None:
+            # A mailbox's own address: forward its mail on.
+            current = _strings(mailbox.get("forwards"), "forwards")
+            new = [d for d in wanted if d not in current]
+            if not new:
+                raise AlreadyExists(f"{address} already forwards to {', '.join(wanted)}", provider=PROVIDER)
+            self._set_list(address, "forwards", current + new)
+            return Alias(str(address), tuple(current + new), "forwarder")
+        # Another address: an alias of the one mailbox it delivers to.
+        if len(wanted) != 1:
+            raise ProviderRefused(f"{address} is not a mailbox: on {LABEL} it can only be an alias of one mailbox "
+                                  f"of the account (give one --to), or forward a mailbox's own mail", provider=PROVIDER)
+        target = validation.address(wanted[0])
+        owner = self._alias_owner(address)
+        if owner == str(target):
+            raise AlreadyExists(f"{address} is already an alias of {target}", provider=PROVIDER)
+        if owner is not None:
+            raise ProviderRefused(f"{address} is already an alias of {owner}; remove it there first",
+                                  provider=PROVIDER)
+        target_object = self._find_object(target)
+        if target_object is None:
+            raise NotFound(f"{target} is not a mailbox of {LABEL} account {self.account!r}: an alias on {LABEL} "
+                           "belongs to a mailbox", provider=PROVIDER)
+        current = _strings(target_object.get("aliases"), "aliases")
+        self._set_list(target, "aliases", current + [str(address)])
+        return Alias(str(address), (str(target),), "alias")
+
+    def remove_alias(self, address: Address, destinations: "list[str] | None" = None) -> "Alias | None":
+        gone = list(dict.fromkeys(d.lower() for d in destinations or []))
+        mailbox = self._find_object(address)
+        if mailbox is not None:
+            current = _strings(mailbox.get("forwards"), "forwards")
+            if not current:
+                raise NotFound(f"{address} forwards nowhere", provider=PROVIDER)
+            missing = [d for d in gone if d not in current]
+            if missing:
+                raise NotFound(f"{address} does not forward to {', '.join(missing)}", provider=PROVIDER)
+            left = [d for d in current if gone and d not in gone]
+            self._set_list(address, "forwards", left)
+            return Alias(str(address), tuple(left), "forwarder") if left else None
+        owner = self._alias_owner(address)
+        if owner is None:
+            raise self._unknown_domain(address.domain) or NotFound(f"no alias {address} on {LABEL}",
+                                                                   provider=PROVIDER)
+        if gone and gone != [owner]:
+            raise NotFound(f"{address} is an alias of {owner}, not of {', '.join(d for d in gone if d != owner)}",
+                           provider=PROVIDER)
+        target = validation.address(owner)
+        current = _strings((self._find_object(target) or {}).get("aliases"), "aliases")
+        self._set_list(target, "aliases", [a for a in current if a != str(address)])
+        return None
+
+    def _find_object(self, address: Address) -> dict[str, Any] | None:
+        try:
+            return self._mail_object(address)
+        except NotFound:
+            return None
+
+    def _set_list(self, address: Address, name: str, values: list[str]) -> None:
+        """mail.set of a whole list (`forwards` or `aliases`: the server replaces it); a
+        lost answer is settled by reading the list back."""
+        def applied() -> bool:
+            return _strings(self._mail_object(address).get(name), name) == values
+
+        try:
+            settle_write(lambda: self._call("mail.set", {"mail": str(address), name: values}, safe=False),
+                         applied=applied, action=f"changing the {name} of {address}", provider=PROVIDER,
+                         notice=self.ctx.notice)
+        except (ProviderRefused, _Denied) as failure:
+            raise self._missing_or(address, failure) from None
+
 
 # -- parsing answers: junk becomes BadResponse ---------------------------------------------
 
@@ -376,3 +517,33 @@ def _expect_true(result: Any, method: str) -> bool:
     if result is not True:
         raise _bad(method, f"{str(result)[:80]!r} instead of true")
     return True
+
+
+def _strings(value: Any, name: str) -> list[str]:
+    """A list of addresses (`forwards`, `aliases`); missing or null is empty."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _bad("mail.get", f"{name} that are not a list of addresses")
+    return [v.strip().lower() for v in value if v.strip()]
+
+
+def aliases_of(item: dict[str, Any]) -> list[Alias]:
+    """A mail object's routes: each alias of it (kind "alias", delivering to the mailbox)
+    and its forwards (kind "forwarder", the mailbox's own address as source)."""
+    mail = item["mail"].lower()
+    found = [Alias(alias, (mail,), "alias") for alias in _strings(item.get("aliases"), "aliases")]
+    forwards = _strings(item.get("forwards"), "forwards")
+    if forwards:
+        found.append(Alias(mail, tuple(forwards), "forwarder"))
+    return found
+
+
+def shown_mailbox(item: dict[str, Any], *, aliases: bool = True) -> Mailbox:
+    """pop show's mailbox from mail.get: suspension as restrictions, and its aliases."""
+    from dataclasses import replace
+
+    mailbox = parse_mailbox(item, "mail.get", keep_forward=True)
+    restrictions = None if mailbox.suspended is None else (("login",) if mailbox.suspended else ())
+    return replace(mailbox, restrictions=restrictions,
+                   aliases=tuple(_strings(item.get("aliases"), "aliases")) if aliases else None)

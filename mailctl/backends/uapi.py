@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from mailctl import validation
 from mailctl.backends import base
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AuthError, BadResponse, NotFound, ProviderRefused, TransportError, UsageError
-from mailctl.models import Domain, Mailbox
+from mailctl.errors import AlreadyExists, AuthError, BadResponse, NotFound, ProviderRefused, TransportError, UsageError
+from mailctl.models import Alias, Domain, Mailbox
 
 if TYPE_CHECKING:
     from mailctl.backends.base import BackendContext
-    from mailctl.models import NewMailbox
+    from mailctl.models import MailboxChange, NewMailbox
+    from mailctl.validation import Address
 
 MB = 1024 * 1024
 # cPanel and WHM API tokens are 32 upper-case letters and digits. Anything else is a
@@ -197,6 +199,32 @@ def mailbox_from_entry(entry: Any, provider: str) -> Mailbox | None:
     )
 
 
+# list_pops_with_disk's flags -> Mailbox.restrictions names.
+RESTRICTION_FLAGS = (("suspended_login", "login"), ("suspended_incoming", "incoming"),
+                     ("suspended_outgoing", "outgoing"), ("hold_outgoing", "hold_outgoing"))
+
+
+def restrictions_of(entry: dict, provider: str) -> tuple[str, ...]:
+    return tuple(name for key, name in RESTRICTION_FLAGS if flag(entry.get(key, 0), key, provider))
+
+
+def forwarders_from_rows(data: Any, provider: str) -> dict[str, list[str]]:
+    """`list_forwarders`: one row per (forwarded address, destination). In cPanel's
+    naming `dest` is the forwarded address and `forward` the destination."""
+    if not isinstance(data, list):
+        raise BadResponse(f"{provider} answered list_forwarders without a list", provider=provider)
+    found: dict[str, list[str]] = {}
+    for row in data:
+        if not isinstance(row, dict) or not isinstance(row.get("dest"), str) \
+                or not isinstance(row.get("forward"), str):
+            raise BadResponse(f"{provider} listed a forwarder without dest and forward: {str(row)[:60]!r}",
+                              provider=provider)
+        address, destination = row["dest"].strip().lower(), row["forward"].strip().lower()
+        if destination not in found.setdefault(address, []):
+            found[address].append(destination)
+    return found
+
+
 def domain_names(data: Any, provider: str) -> list[str]:
     """`list_mail_domains`: `[{"domain": ...}, ...]` (plain strings understood too)."""
     if not isinstance(data, list):
@@ -224,6 +252,29 @@ class MailboxRules(base.Backend):
         if local in RESERVED_LOCAL_PARTS:
             raise UsageError(f"invalid address {str(new.address)!r}: cPanel reserves the name {local!r}",
                              provider=self.provider)
+
+    def _mail(self, domain: str) -> "EmailAccount":
+        """The Email module of the account that holds `domain`."""
+        raise NotImplementedError
+
+    # -- the rest of a mailbox's life, the same over UAPI and WHM ---------------------
+    def get_mailbox(self, address: "Address") -> Mailbox:
+        return self._mail(address.domain).get(address)
+
+    def change_mailbox(self, address: "Address", change: "MailboxChange") -> Mailbox:
+        self.check_change(change)
+        return self._mail(address.domain).change(address, change)
+
+    def list_aliases(self, domain: str) -> "list[Alias]":
+        return self._mail(domain).list_forwarders(domain)
+
+    def add_alias(self, address: "Address", destinations: "list[str]") -> Alias:
+        for destination in destinations:
+            self.check_alias_destination(destination)
+        return self._mail(address.domain).add_forwarder(address, destinations)
+
+    def remove_alias(self, address: "Address", destinations: "list[str] | None" = None) -> "Alias | None":
+        return self._mail(address.domain).remove_forwarder(address, destinations)
 
     # -- credentials: one cheap read, so a wrong token is one failure on the server's
     # lockout counter. Only a 401/403 says the credentials were refused; a refusal of the
@@ -357,6 +408,125 @@ class EmailAccount:
             )
         except ProviderRefused as refusal:
             self._explain(refusal, domain, address)
+
+    # -- one mailbox ---------------------------------------------------------------------
+    def _entry(self, address: str) -> dict | None:
+        """The `list_pops_with_disk` row of one mailbox (looked up with `email`), or None."""
+        data = self.call("list_pops_with_disk", {"email": address}, safe=True, action=f"reading {address}")
+        if not isinstance(data, list):
+            raise BadResponse(f"{self.http.label} answered list_pops_with_disk without a list", provider=self.provider)
+        for entry in data:
+            mailbox = mailbox_from_entry(entry, self.provider)
+            if mailbox is not None and mailbox.address == address:
+                return entry
+        return None
+
+    def _shown(self, address: "Address", *, aliases: bool) -> Mailbox:
+        text = str(address)
+        try:
+            entry = self._entry(text)
+        except ProviderRefused as refusal:
+            self._explain(refusal, address.domain, text)
+        if entry is None:
+            if address.domain not in self.domain_names():
+                raise self._unknown_domain(address.domain)
+            raise NotFound(f"no mailbox {text} in account {self.account}", provider=self.provider)
+        mailbox = mailbox_from_entry(entry, self.provider)
+        linked = None
+        if aliases:
+            linked = tuple(sorted(a for a, dests in self._forwarders(address.domain).items() if text in dests))
+        return replace(mailbox, restrictions=restrictions_of(entry, self.provider), aliases=linked)
+
+    def get(self, address: "Address") -> Mailbox:
+        return self._shown(address, aliases=True)
+
+    def change(self, address: "Address", change: "MailboxChange") -> Mailbox:
+        text = str(address)
+        before = self._shown(address, aliases=False)
+        if change.quota_mb is not None:
+            quota = change.quota_mb
+            params = {"email": address.local, "domain": address.domain,
+                      "quota": str(quota) if quota else "unlimited"}
+            self._write("edit_pop_quota", params, f"changing the quota of {text}", address,
+                        applied=lambda: self._shown(address, aliases=False).quota_mb == (quota or None))
+        for kind, value in (("login", change.suspend_login), ("incoming", change.suspend_incoming)):
+            if value is None:
+                continue
+            function = f"{'' if value else 'un'}suspend_{kind}"
+            self._write(function, {"email": text}, f"{function.replace('_', ' ')} of {text}", address,
+                        applied=lambda k=kind, v=value: (k in self._shown(address, aliases=False).restrictions) is v)
+        if change.is_empty():
+            return before
+        return self._shown(address, aliases=False)
+
+    def _write(self, function: str, params: dict[str, str], action: str, address: "Address", *,
+               applied) -> None:
+        try:
+            settle_write(lambda: self.call(function, params, safe=False, action=action),
+                         applied=applied, action=action, provider=self.provider, notice=self.http.ctx.notice)
+        except ProviderRefused as refusal:
+            self._explain(refusal, address.domain, str(address))
+
+    # -- forwarders ----------------------------------------------------------------------
+    def _forwarders(self, domain: str) -> dict[str, list[str]]:
+        try:
+            data = self.call("list_forwarders", {"domain": domain}, safe=True,
+                             action=f"listing the forwarders of {domain}")
+        except ProviderRefused as refusal:
+            self._explain(refusal, domain)
+        return forwarders_from_rows(data, self.provider)
+
+    def list_forwarders(self, domain: str) -> list[Alias]:
+        found = self._forwarders(domain)
+        if not found and domain not in self.domain_names():
+            raise self._unknown_domain(domain)
+        return [Alias(address, tuple(dests)) for address, dests in sorted(found.items())
+                if address.rpartition("@")[2] == domain]
+
+    def add_forwarder(self, address: "Address", destinations: list[str]) -> Alias:
+        text = str(address)
+        current = self._forwarders(address.domain).get(text, [])
+        wanted = list(dict.fromkeys(d.lower() for d in destinations))
+        new = [d for d in wanted if d not in current]
+        if not new:
+            raise AlreadyExists(f"{text} already forwards to {', '.join(wanted)}", provider=self.provider)
+        params = {"domain": address.domain, "email": text, "fwdopt": "fwd", "fwdemail": ",".join(new)}
+
+        def applied() -> bool:
+            now = self._forwarders(address.domain).get(text, [])
+            return all(d in now for d in new)
+
+        action = f"adding a forwarder {text} to {', '.join(new)}"
+        try:
+            settle_write(lambda: self.call("add_forwarder", params, safe=False, action=action),
+                         applied=applied, action=action, provider=self.provider, notice=self.http.ctx.notice)
+        except ProviderRefused as refusal:
+            self._explain(refusal, address.domain)
+        return Alias(text, tuple(current + new))
+
+    def remove_forwarder(self, address: "Address", destinations: "list[str] | None") -> "Alias | None":
+        text = str(address)
+        current = self._forwarders(address.domain).get(text)
+        if not current:
+            if address.domain not in self.domain_names():
+                raise self._unknown_domain(address.domain)
+            raise NotFound(f"no forwarder {text} in account {self.account}", provider=self.provider)
+        gone = list(dict.fromkeys(d.lower() for d in destinations)) if destinations else list(current)
+        missing = [d for d in gone if d not in current]
+        if missing:
+            raise NotFound(f"{text} does not forward to {', '.join(missing)}", provider=self.provider)
+        # One delete_forwarder per destination: each is its own write, settled on its own.
+        for destination in gone:
+            params = {"address": text, "forwarder": destination}
+            action = f"removing the forwarder {text} to {destination}"
+            try:
+                settle_write(lambda p=params, a=action: self.call("delete_forwarder", p, safe=False, action=a),
+                             applied=lambda d=destination: d not in self._forwarders(address.domain).get(text, []),
+                             action=action, provider=self.provider, notice=self.http.ctx.notice)
+            except ProviderRefused as refusal:
+                self._explain(refusal, address.domain)
+        left = tuple(d for d in current if d not in gone)
+        return Alias(text, left) if left else None
 
     # -- refusals ------------------------------------------------------------------------
     def _explain(self, refusal: ProviderRefused, domain: str, address: str | None = None) -> NoReturn:

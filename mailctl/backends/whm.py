@@ -166,6 +166,9 @@ class Backend(MailboxRules):
 
         return EmailAccount(call, account=account, http=self.http)
 
+    def _mail(self, domain: str) -> EmailAccount:
+        return self._email(domain)
+
     def list_domains(self) -> "list[Domain]":
         return self._email(None).list_domains()
 

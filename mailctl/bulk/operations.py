@@ -20,10 +20,17 @@ class Operation:
     kind: str  # rows.COMMANDS: which columns the input file has
     verb: str  # what a dry run says it would do
     done: str  # the outcome of a row that worked
-    apply: "Callable[[Backend, Row, str | None], None]"  # (backend, row, password)
+    apply: "Callable[[Backend, Row, str | None], str | None]"  # (backend, row, password) -> outcome
     describe: Callable[[Row, str], str]  # (row, where its password comes from) -> details
     # What a destructive run makes the user confirm once: (count, which mailboxes) -> question.
     question: Callable[[int, str], str] | None = None
+    # Outcomes besides `done` that are success too ("exists" with --exists-ok); `apply`
+    # returns one of them, or None for `done`.
+    also_done: tuple[str, ...] = ()
+
+    @property
+    def good(self) -> tuple[str, ...]:
+        return (self.done, *self.also_done)
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,20 @@ class CreateDefaults:
                           options)
 
 
-def create(defaults: CreateDefaults) -> Operation:
-    def apply(backend: "Backend", row: Row, password: str | None) -> None:
-        backend.create_mailbox(defaults.for_row(row, password or ""))
+def create(defaults: CreateDefaults, *, exists_ok: bool = False) -> Operation:
+    from mailctl.errors import ProviderRefused
+
+    def apply(backend: "Backend", row: Row, password: str | None) -> str | None:
+        # --exists-ok: an existing mailbox is left exactly as it is (not even its password).
+        if exists_ok and backend.find_mailbox(row.address) is not None:
+            return "exists"
+        try:
+            backend.create_mailbox(defaults.for_row(row, password or ""))
+        except ProviderRefused:
+            if exists_ok and backend.find_mailbox(row.address) is not None:
+                return "exists"
+            raise
+        return None
 
     def describe(row: Row, password_source: str) -> str:
         new = defaults.for_row(row)
@@ -57,9 +75,12 @@ def create(defaults: CreateDefaults) -> Operation:
             parts.append("quota unlimited" if new.quota_mb == 0 else f"quota {new.quota_mb} MB")
         parts += [f"{name.replace('_', ' ')} {value}" for name, value in new.options.items()]
         parts.append(f"password {password_source}")
+        if exists_ok:
+            parts.append("left as it is if it exists")
         return ", ".join(parts)
 
-    return Operation("pop create", "create", "create", "created", apply, describe)
+    return Operation("pop create", "create", "create", "created", apply, describe,
+                     also_done=("exists",) if exists_ok else ())
 
 
 def passwd(*, require_reset: bool) -> Operation:
@@ -72,9 +93,17 @@ def passwd(*, require_reset: bool) -> Operation:
     return Operation("passwd", "passwd", "change password", "changed", apply, describe)
 
 
-def delete(*, keep_data: bool) -> Operation:
-    def apply(backend: "Backend", row: Row, password: str | None) -> None:
-        backend.delete_mailbox(row.address, keep_data=keep_data)
+def delete(*, keep_data: bool, missing_ok: bool = False) -> Operation:
+    from mailctl.errors import NotFound
+
+    def apply(backend: "Backend", row: Row, password: str | None) -> str | None:
+        try:
+            backend.delete_mailbox(row.address, keep_data=keep_data)
+        except NotFound:
+            if missing_ok:
+                return "absent"
+            raise
+        return None
 
     def describe(row: Row, password_source: str) -> str:
         return "keeping its mail files on disk" if keep_data else "with all its mail"
@@ -84,4 +113,86 @@ def delete(*, keep_data: bool) -> Operation:
         consequence = f"keeping {their} mail files on disk" if keep_data else f"and ALL MAIL in {them}"
         return f"Delete {count} {noun} {which} {consequence}?"
 
-    return Operation("pop delete", "delete", "delete", "deleted", apply, describe, question)
+    return Operation("pop delete", "delete", "delete", "deleted", apply, describe, question,
+                     also_done=("absent",) if missing_ok else ())
+
+
+@dataclass(frozen=True)
+class SetDefaults:
+    """pop set --from-file: the command line's values for what a row leaves out."""
+
+    quota_mb: int | None = None
+    suspend: bool | None = None
+    kinds: tuple[str, ...] = ()  # --login / --incoming: what suspend means for every row
+
+    def change_for(self, row: Row, suspend_kinds: tuple[str, ...]):
+        from mailctl.models import MailboxChange
+
+        return MailboxChange.of(quota_mb=row.quota_mb if row.quota_mb is not None else self.quota_mb,
+                                suspend=row.suspend if row.suspend is not None else self.suspend,
+                                kinds=self.kinds, provider_kinds=suspend_kinds)
+
+
+def change(defaults: SetDefaults, suspend_kinds: tuple[str, ...]) -> Operation:
+    """pop set: `suspend_kinds` is what the provider can suspend (its spec)."""
+
+    def apply(backend: "Backend", row: Row, password: str | None) -> str | None:
+        from mailctl.models import changed_fields
+
+        wanted = defaults.change_for(row, suspend_kinds)
+        before = backend.get_mailbox(row.address)
+        after = backend.change_mailbox(row.address, wanted)
+        return None if changed_fields(before, after) else "unchanged"
+
+    def describe(row: Row, password_source: str) -> str:
+        return defaults.change_for(row, suspend_kinds).describe() or "nothing"
+
+    return Operation("pop set", "set", "change", "changed", apply, describe, also_done=("unchanged",))
+
+
+def alias_add(*, destinations: tuple[str, ...], exists_ok: bool) -> Operation:
+    from mailctl.errors import AlreadyExists
+
+    def targets(row: Row) -> list[str]:
+        return list(dict.fromkeys((*row.destinations, *destinations)))
+
+    def apply(backend: "Backend", row: Row, password: str | None) -> str | None:
+        try:
+            backend.add_alias(row.address, targets(row))
+        except AlreadyExists:
+            if exists_ok:
+                return "exists"
+            raise
+        return None
+
+    def describe(row: Row, password_source: str) -> str:
+        return "to " + ", ".join(targets(row))
+
+    return Operation("alias add", "alias", "add", "added", apply, describe,
+                     also_done=("exists",) if exists_ok else ())
+
+
+def alias_remove(*, destinations: tuple[str, ...], missing_ok: bool) -> Operation:
+    from mailctl.errors import NotFound
+
+    def targets(row: Row) -> list[str]:
+        return list(dict.fromkeys((*row.destinations, *destinations)))
+
+    def apply(backend: "Backend", row: Row, password: str | None) -> str | None:
+        try:
+            backend.remove_alias(row.address, targets(row) or None)
+        except NotFound:
+            if missing_ok:
+                return "absent"
+            raise
+        return None
+
+    def describe(row: Row, password_source: str) -> str:
+        gone = targets(row)
+        return ("destinations " + ", ".join(gone)) if gone else "the whole alias"
+
+    def question(count: int, which: str) -> str:
+        return f"Remove {count} alias{'es' if count != 1 else ''} (or their listed destinations) {which}?"
+
+    return Operation("alias remove", "alias", "remove", "removed", apply, describe, question,
+                     also_done=("absent",) if missing_ok else ())

@@ -17,7 +17,7 @@ from typing import Any
 
 from mailctl.errors import UsageError
 
-DONE_OUTCOMES = ("created", "changed", "deleted")
+DONE_OUTCOMES = ("created", "changed", "deleted", "unchanged", "added", "removed", "exists", "absent")
 
 
 class Report:

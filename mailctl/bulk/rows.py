@@ -28,16 +28,21 @@ from mailctl.validation import Address
 if TYPE_CHECKING:
     from mailctl.providers.base import ProviderSpec
 
-COMMANDS = ("create", "passwd", "delete")
+COMMANDS = ("create", "passwd", "delete", "set", "alias")
 
-# Fields of mailctl's own `pop list --json` records that say nothing about what to do.
-_INFORMATIONAL = ("domain", "usage_bytes", "suspended", "restrictions")
+# Fields of mailctl's own `pop list --json` / `alias list --json` records that say
+# nothing about what to do.
+_INFORMATIONAL = ("domain", "usage_bytes", "suspended", "restrictions", "aliases", "kind")
+# `alias add|remove`: the destinations, as `to` (separated by spaces or commas) or as
+# `alias list --json` prints them (`destinations`, a list).
+_DESTINATION_FIELDS = ("to", "destinations")
 
 
 def known_fields() -> tuple[str, ...]:
     """The columns a file may have: every provider's create options are known, so that a
     column for another provider is refused by name ("cpanel takes no send limit")."""
-    return ("address", "password", "quota", "quota_mb", *providers.create_options(), *_INFORMATIONAL)
+    return ("address", "password", "quota", "quota_mb", "suspend", *_DESTINATION_FIELDS,
+            *providers.create_options(), *_INFORMATIONAL)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,10 @@ class Row:
     quota_mb: int | None = None  # None: the provider's default; 0: unlimited
     # Create options (any provider's, by name), as read; the provider's check decides.
     options: Mapping[str, Any] = field(default_factory=dict)
+    # pop set: suspend (True), lift it (False) or leave it (None).
+    suspend: bool | None = None
+    # alias add / alias remove: the destinations (addresses, or special targets).
+    destinations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +229,10 @@ def _row(line: int, values: dict[str, Any], spec: Spec, bad: _BadRows) -> Row | 
     extra: dict[str, Any] = {}
     if spec.command == "create":
         extra = _create_fields(values, spec.provider, line, bad)
+    elif spec.command == "set":
+        extra = _set_fields(values, line, bad)
+    elif spec.command == "alias":
+        extra = {"destinations": _destinations(values, line, bad)}
     if len(bad.problems) != problems_before or address is None:
         return None
     return Row(line, address, password, **extra)
@@ -288,6 +301,57 @@ def _create_fields(values: dict[str, Any], provider: "ProviderSpec", line: int, 
         options[name] = value
     fields["options"] = options
     return fields
+
+
+_YES = ("yes", "y", "true", "1", "on")
+_NO = ("no", "n", "false", "0", "off")
+
+
+def _set_fields(values: dict[str, Any], line: int, bad: _BadRows) -> dict[str, Any]:
+    """pop set: `quota` (or `quota_mb`) and `suspend` (yes/no); blank leaves it as it is."""
+    if "quota" in values and "quota_mb" in values:
+        bad.add(line, "give the quota as 'quota' or as 'quota_mb', not both")
+    fields: dict[str, Any] = {}
+    if _present(values.get("quota")) or _present(values.get("quota_mb")):
+        fields["quota_mb"] = _quota(values, line, bad)
+    suspend = values.get("suspend")
+    if _present(suspend):
+        if isinstance(suspend, bool):
+            fields["suspend"] = suspend
+        elif isinstance(suspend, str) and suspend.strip().lower() in _YES + _NO:
+            fields["suspend"] = suspend.strip().lower() in _YES
+        else:
+            bad.add(line, f"invalid suspend {suspend!r}: expected yes or no (blank leaves it as it is)")
+    return fields
+
+
+def _destinations(values: dict[str, Any], line: int, bad: _BadRows) -> tuple[str, ...]:
+    """alias add|remove: `to` ("a@x b@y" or "a@x,b@y") or `destinations` (a list)."""
+    given = [name for name in _DESTINATION_FIELDS if _present(values.get(name))]
+    if len(given) > 1:
+        bad.add(line, "give the destinations as 'to' or as 'destinations', not both")
+        return ()
+    if not given:
+        return ()
+    raw = values[given[0]]
+    if isinstance(raw, str):
+        items = raw.replace(",", " ").split()
+    elif isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        items = [item.strip() for item in raw if item.strip()]
+    else:
+        bad.add(line, f"{given[0]} must be text or a list of addresses")
+        return ()
+    found = []
+    for item in items:
+        if item.startswith(":"):
+            found.append(item)  # a special target: the provider's check decides
+            continue
+        try:
+            found.append(str(validation.address(item)))
+        except UsageError as exc:
+            bad.add(line, f"{given[0]}: {exc.message}")
+            return ()
+    return tuple(dict.fromkeys(found))
 
 
 def _quota(values: dict[str, Any], line: int, bad: _BadRows) -> int | None:

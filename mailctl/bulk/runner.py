@@ -86,7 +86,8 @@ _STOP = object()
 
 class Runner(Generic[T]):
     """Runs `task(item)` for every item with at most `jobs` running at once. A task
-    returns normally for success and raises a MailctlError for a failure."""
+    returns normally for success (None, or the name of another good outcome such as
+    "exists") and raises a MailctlError for a failure."""
 
     def __init__(
         self,
@@ -140,10 +141,10 @@ class Runner(Generic[T]):
                     if not running:
                         break
                     try:
-                        index, error = finished.get(timeout=_POLL_SECONDS)
+                        index, error, outcome = finished.get(timeout=_POLL_SECONDS)
                     except queue.Empty:
                         continue
-                    result = self._result(running.pop(index), error, summary)
+                    result = self._result(running.pop(index), error, summary, outcome)
                     summary.results.append(result)
                     self.on_result(result)
                     if summary.crash is not None:
@@ -172,9 +173,10 @@ class Runner(Generic[T]):
         summary.results.append(result)
         self.on_result(result)
 
-    def _result(self, item: T, error: BaseException | None, summary: Summary[T]) -> Result[T]:
+    def _result(self, item: T, error: BaseException | None, summary: Summary[T],
+                outcome: str | None = None) -> Result[T]:
         if error is None:
-            return Result(item, self.done)
+            return Result(item, outcome if isinstance(outcome, str) else self.done)
         if isinstance(error, MailctlError):
             return Result(item, FAILED, error)
         if summary.crash is None:
@@ -188,8 +190,8 @@ class Runner(Generic[T]):
                 return
             index, item = job
             try:
-                self.task(item)
+                outcome = self.task(item)
             except BaseException as exc:  # every outcome goes back to the scheduler
-                finished.put((index, exc))
+                finished.put((index, exc, None))
             else:
-                finished.put((index, None))
+                finished.put((index, None, outcome))

@@ -4,6 +4,8 @@ exits."""
 
 from __future__ import annotations
 
+import re
+
 import sys
 from typing import Sequence
 
@@ -154,6 +156,9 @@ def _usage_message(error) -> str:
     # typer and click each append the same "Did you mean ...?" to an unknown command.
     parts = message.split(" Did you mean ")
     message = " Did you mean ".join(dict.fromkeys(parts))
+    # With several candidates click words it "(Did you mean one of: ...)" after typer's.
+    if message.count("Did you mean") > 1:
+        message = re.sub(r"\s*\(Did you mean one of: [^)]*\)", "", message)
     return message[0].lower() + message[1:] if message else "invalid usage"
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from mailctl import __version__, providers
-from mailctl.cli import account, audit, completers, completion, demo, domain, passwd, pop, profile, session
+from mailctl.cli import account, alias, audit, completers, completion, demo, domain, passwd, pop, profile, session
 from mailctl.cli.runtime import Runtime
 from mailctl.output import MODES
 
@@ -93,7 +93,8 @@ def main(
 app.add_typer(profile.app, name="profile", help="Named connections to panels (stored in config.toml).")
 app.add_typer(session.app, name="session", help="Store, check and forget a profile's credentials.")
 app.add_typer(domain.app, name="domain", help="Domains the profile can manage.")
-app.add_typer(pop.app, name="pop", help="Mailboxes: list, create, delete.")
+app.add_typer(pop.app, name="pop", help="Mailboxes: list, show, create, change, delete.")
+app.add_typer(alias.app, name="alias", help="Aliases and forwarders: list, add, remove.")
 app.add_typer(account.app, name="account", help="Hosting account login passwords ("
               + providers.labels([s for s in providers.specs() if s.supports("account passwd")]) + ").")
 app.command("passwd", help="Change a mailbox password.")(passwd.passwd)

@@ -1,4 +1,5 @@
-"""A bulk run from start to end, as `pop create|delete` and `passwd` run it with
+"""A bulk run from start to end, as `pop create|set|delete`, `alias add|remove` and
+`passwd` run it with
 --from-file (the engine is mailctl.bulk; this is the command's side of it): read and validate every row, skip what a resumed report marks done, show
 the plan (--dry-run) or confirm, run the rows concurrently, report, summarise, exit."""
 
@@ -167,13 +168,13 @@ def _run(runtime: "Runtime", backend: "Backend", operation: Operation, todo: lis
 
     redact = _redactor(runtime)
 
-    def task(row: Row) -> None:
-        operation.apply(backend, row, passwords.get(row.line))
+    def task(row: Row) -> str | None:
+        return operation.apply(backend, row, passwords.get(row.line))
 
     with Progress(runtime.env, total=len(todo), label=operation.command,
                   color=not runtime.options.no_color) as progress:
         def on_result(result: "Result[Row]") -> None:
-            ok = result.outcome == operation.done
+            ok = result.outcome in operation.good
             if report is not None:
                 report.write(_report_entry(operation, result, passwords, redact))
             if result.outcome == "failed":
@@ -237,7 +238,7 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
     records += [{"row": row.line, "address": str(row.address), "outcome": "skipped", "error": None,
                  "error_code": None} for row in skipped]
     records.sort(key=lambda record: record["row"])
-    unfinished = [r for r in records if r["outcome"] not in (operation.done, "skipped")]
+    unfinished = [r for r in records if r["outcome"] not in (*operation.good, "skipped")]
     if runtime.out.mode == "table":
         # A terminal gets what needs attention; the full list is in the report.
         if unfinished:
@@ -247,6 +248,7 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
 
     counts = summary.counts()
     parts = [f"{counts.get(operation.done, 0)} {operation.done}"]
+    parts += [f"{counts[name]} {name}" for name in operation.also_done if counts.get(name)]
     parts += [f"{counts[name]} {name.replace('_', ' ')}" for name in ("failed", "interrupted", "not_attempted")
               if counts.get(name)]
     if skipped:
@@ -269,7 +271,8 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
 
 # -- the three commands ----------------------------------------------------------------------
 
-def create_from_file(runtime: "Runtime", options: BulkOptions, defaults: "CreateDefaults") -> None:
+def create_from_file(runtime: "Runtime", options: BulkOptions, defaults: "CreateDefaults", *,
+                     exists_ok: bool = False) -> None:
     """`pop create --from-file`: the command-line values are defaults for what a row leaves out."""
     from mailctl.backends.base import checked_create_options
     from mailctl.bulk import operations
@@ -282,7 +285,7 @@ def create_from_file(runtime: "Runtime", options: BulkOptions, defaults: "Create
         # The password is not part of the check (it may not exist yet: --generate).
         backend.check_new_mailbox(defaults.for_row(row))
 
-    execute(runtime, operations.create(defaults), options, check_options, check_row)
+    execute(runtime, operations.create(defaults, exists_ok=exists_ok), options, check_options, check_row)
 
 
 def passwd_from_file(runtime: "Runtime", options: BulkOptions, *, require_reset: bool) -> None:
@@ -292,8 +295,57 @@ def passwd_from_file(runtime: "Runtime", options: BulkOptions, *, require_reset:
             lambda backend: backend.check_password_change(require_reset=require_reset))
 
 
-def delete_from_file(runtime: "Runtime", options: BulkOptions, *, keep_data: bool) -> None:
+def delete_from_file(runtime: "Runtime", options: BulkOptions, *, keep_data: bool, missing_ok: bool = False) -> None:
     from mailctl.bulk import operations
 
-    execute(runtime, operations.delete(keep_data=keep_data), options,
+    execute(runtime, operations.delete(keep_data=keep_data, missing_ok=missing_ok), options,
             lambda backend: backend.check_delete(keep_data=keep_data))
+
+
+def set_from_file(runtime: "Runtime", options: BulkOptions, *, quota_mb: int | None, suspend: bool | None,
+                  kinds: list[str]) -> None:
+    """`pop set --from-file`: columns address, quota, suspend; the options give defaults.
+    Every row's change is checked against the provider (Backend.check_change) first."""
+    from mailctl.bulk import operations
+
+    defaults = operations.SetDefaults(quota_mb, suspend, tuple(kinds))
+    provider_kinds = runtime.profile().spec.suspend_kinds
+
+    def check_options(backend: "Backend") -> None:
+        from mailctl.models import MailboxChange
+
+        backend.check_change(MailboxChange.of(quota_mb=quota_mb, suspend=suspend, kinds=kinds,
+                                              provider_kinds=provider_kinds))
+
+    def check_row(backend: "Backend", row: Row) -> None:
+        change = defaults.change_for(row, provider_kinds)
+        if change.is_empty():
+            raise UsageError("nothing to change (no quota, no suspend, and no --quota/--suspend/--unsuspend)")
+        backend.check_change(change)
+
+    execute(runtime, operations.change(defaults, provider_kinds), options, check_options, check_row)
+
+
+def alias_from_file(runtime: "Runtime", options: BulkOptions, command: str, *, to: list[str],
+                    tolerant: bool) -> None:
+    """`alias add|remove --from-file`: columns address, to (or destinations); --to adds
+    destinations to every row. `tolerant` is --exists-ok (add) or --missing-ok (remove)."""
+    from mailctl.bulk import operations
+    from mailctl.cli.alias import destinations
+
+    adding = command == "alias add"
+    backend = runtime.backend(overrides=options.overrides)  # sends nothing
+    backend.require(command)
+    fixed = tuple(destinations(backend, to, required=False))
+
+    def check_row(backend: "Backend", row: Row) -> None:
+        for destination in row.destinations:
+            backend.check_alias_destination(destination)
+        if adding and not row.destinations and not fixed:
+            raise UsageError("no destination (a 'to' column, or --to DEST for every row)")
+
+    if adding:
+        operation = operations.alias_add(destinations=fixed, exists_ok=tolerant)
+    else:
+        operation = operations.alias_remove(destinations=fixed, missing_ok=tolerant)
+    execute(runtime, operation, options, lambda backend: None, check_row)

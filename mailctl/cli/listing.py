@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 LISTED = "listed"
 
 
-def list_all(runtime: "Runtime", backend: "Backend", *, jobs: int) -> "tuple[list[Mailbox], list[str]]":
-    """Every mailbox, domain by domain in the order the server lists the domains, and
+def list_all(runtime: "Runtime", backend: "Backend", *, jobs: int, list_one=None,
+             label: str = "pop list") -> "tuple[list[Mailbox], list[str]]":
+    """Every mailbox (or what `list_one(domain)` lists: alias list), domain by domain in the order the server lists the domains, and
     the domains that could not be listed (each reported on stderr as it fails). An auth
     failure, a dead server or Ctrl-C ends it with that error instead."""
     from mailctl.bulk.progress import Progress
@@ -25,11 +26,12 @@ def list_all(runtime: "Runtime", backend: "Backend", *, jobs: int) -> "tuple[lis
 
     domains = [domain.name for domain in backend.list_domains()]
     found: dict[str, list] = {}
+    list_one = list_one or backend.list_mailboxes
 
     def task(domain: str) -> None:
-        found[domain] = backend.list_mailboxes(domain)
+        found[domain] = list_one(domain)
 
-    with Progress(runtime.env, total=len(domains), label="pop list",
+    with Progress(runtime.env, total=len(domains), label=label,
                   color=not runtime.options.no_color) as progress:
         def on_result(result) -> None:
             if result.outcome == FAILED:

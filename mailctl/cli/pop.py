@@ -1,4 +1,4 @@
-"""`mailctl pop ...`: list, create and delete mailboxes."""
+"""`mailctl pop ...`: list, show, create, change and delete mailboxes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from mailctl.cli.bulk_options import (
 )
 from mailctl.cli import provider_options as provider_opts
 from mailctl.cli.options import Generate, PasswordFile, PasswordStdin, keep_data_help
-from mailctl.errors import AuthError, MailctlError, PartialFailure, TransportError, UsageError
+from mailctl.errors import AuthError, MailctlError, NotFound, PartialFailure, ProviderRefused, TransportError, UsageError
+from mailctl.providers.base import QUOTA_HELP
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -59,6 +60,25 @@ def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int 
         raise PartialFailure(f"{len(failed)} domain(s) could not be listed: {', '.join(failed)}")
 
 
+@app.command("show")
+@provider_opts.run_options
+def show(
+    ctx: typer.Context,
+    address: Annotated[str, typer.Argument(help="The mailbox, local@domain.")],
+    provider_options: dict = None,
+) -> None:
+    """Show one mailbox: quota, usage, suspension (what is restricted) and the aliases
+    that deliver to it, where the panel links them. A missing mailbox is exit 3."""
+    from mailctl.output import mailbox_detail_columns
+
+    runtime = ctx.obj
+    target = validation.address(address)
+    backend = runtime.backend(overrides=provider_options)
+    backend.require("pop show")
+    mailbox = backend.get_mailbox(target)
+    runtime.out.record(mailbox.to_json(), mailbox_detail_columns(backend.spec))
+
+
 @app.command("create")
 @provider_opts.create_options
 @provider_opts.run_options
@@ -68,8 +88,11 @@ def create(
         Optional[str], typer.Argument(help="The new mailbox, local@domain (omit with --from-file).")
     ] = None,
     quota: Annotated[
-        Optional[str], typer.Option("--quota", metavar="MB", help="Quota in MB; 0 or 'unlimited' for none.")
+        Optional[str], typer.Option("--quota", metavar="MB", help=QUOTA_HELP)
     ] = None,
+    exists_ok: Annotated[
+        bool, typer.Option("--exists-ok", help="An existing mailbox is 'exists', exit 0, and left as it is.")
+    ] = False,
     password_stdin: PasswordStdin = False,
     password_file: PasswordFile = None,
     generate: Generate = False,
@@ -100,7 +123,8 @@ def create(
         from mailctl.cli.bulk_run import BulkOptions, create_from_file
 
         no_password_options(password_stdin, password_file)
-        create_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, overrides), defaults)
+        create_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, generate, overrides), defaults,
+                         exists_ok=exists_ok)
         return
     source = PasswordSource(stdin=password_stdin, file=password_file, generate=generate)
     backend = runtime.backend(overrides=overrides)
@@ -109,15 +133,130 @@ def create(
     # Before the password is asked for: a name or option the provider refuses must not
     # cost the user a password typed twice.
     backend.check_new_mailbox(new)
+    if exists_ok and _report_existing(runtime, backend.find_mailbox(target)):
+        return
     password, generated = source.read(runtime.env, f"Password for {target}")
     runtime.register_secret(password)
-    mailbox = backend.create_mailbox(replace(new, password=password))
+    try:
+        mailbox = backend.create_mailbox(replace(new, password=password))
+    except ProviderRefused:
+        # Created meanwhile by someone else: with --exists-ok that is the outcome asked for.
+        if exists_ok and _report_existing(runtime, backend.find_mailbox(target)):
+            return
+        raise
     runtime.out.message(f"Created {mailbox.address}")
     row = {**mailbox.to_json(), "created": True}
     if generated:
         row["password"] = password
     if generated or runtime.out.json:
         runtime.out.record(row, CREATED_COLUMNS)
+
+
+def _report_existing(runtime, mailbox) -> bool:
+    """pop create --exists-ok: say so for a mailbox that exists (left as it is)."""
+    from mailctl.output import CREATED_COLUMNS
+
+    if mailbox is None:
+        return False
+    runtime.out.message(f"Exists: {mailbox.address} already exists; it was left as it is")
+    if runtime.out.json:
+        row = {**mailbox.to_json(), "created": False, "outcome": "exists"}
+        row.pop("aliases", None)
+        runtime.out.record(row, CREATED_COLUMNS)
+    return True
+
+
+@app.command("set")
+@provider_opts.run_options
+def set_(
+    ctx: typer.Context,
+    address: Annotated[
+        Optional[str], typer.Argument(help="The mailbox, local@domain (omit with --from-file).")
+    ] = None,
+    quota: Annotated[Optional[str], typer.Option("--quota", metavar="MB", help=QUOTA_HELP)] = None,
+    suspend: Annotated[
+        Optional[bool],
+        typer.Option("--suspend/--unsuspend", show_default=False,
+                     help="Suspend the mailbox (or lift it): what --login/--incoming name, else everything "
+                          "the provider can suspend."),
+    ] = None,
+    login: Annotated[
+        bool, typer.Option("--login", help="With --suspend/--unsuspend: logins (IMAP, POP, SMTP); mail still arrives.")
+    ] = False,
+    incoming: Annotated[
+        bool, typer.Option("--incoming", help="With --suspend/--unsuspend: incoming mail (it is refused).")
+    ] = False,
+    from_file: FromFile = None,
+    jobs: Jobs = None,
+    dry_run: DryRun = False,
+    report: ReportFile = None,
+    resume: ResumeFile = None,
+    provider_options: dict = None,
+) -> None:
+    """Change a mailbox's quota or suspension; only what is given changes. The output
+    names each changed field's previous and new value. With --from-file, change every
+    mailbox in FILE (columns: address, quota, suspend = yes|no; the options give
+    defaults)."""
+    from mailctl.models import changed_fields
+    from mailctl.output import MAILBOX_CHANGE_COLUMNS
+
+    runtime = ctx.obj
+    if (login or incoming) and suspend is None:
+        raise UsageError("--login and --incoming go with --suspend or --unsuspend")
+    kinds = [kind for kind, given in (("login", login), ("incoming", incoming)) if given]
+    quota_mb = validation.quota_mb(quota)
+    if is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
+        from mailctl.cli.bulk_run import BulkOptions, set_from_file
+
+        set_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, False, provider_options),
+                      quota_mb=quota_mb, suspend=suspend, kinds=kinds)
+        return
+    target = validation.address(address)
+    backend = runtime.backend(overrides=provider_options)
+    backend.require("pop set")
+    change = _change(backend, quota_mb, suspend, kinds)
+    before = backend.get_mailbox(target)
+    after = backend.change_mailbox(target, change)
+    changes = changed_fields(before, after)
+    if changes:
+        runtime.out.message(f"Changed {target}: " + "; ".join(
+            f"{name.removesuffix('_mb')} {_shown(name, old)} -> {_shown(name, new)}"
+            for name, (old, new) in changes.items()))
+    else:
+        runtime.out.message(f"{target} was already as asked ({change.describe()}); nothing changed")
+    row = {"address": str(target), "outcome": "changed" if changes else "unchanged", "changes": changes,
+           "previous": before.to_json(), "current": after.to_json()}
+    if runtime.out.json:
+        row["previous"].pop("aliases", None)
+        runtime.out.record(row, MAILBOX_CHANGE_COLUMNS)
+
+
+def _change(backend, quota_mb, suspend, kinds):
+    """The MailboxChange asked for, checked against what the provider can do (exit 2,
+    nothing sent, for a flag it cannot honour)."""
+    from mailctl.models import MailboxChange
+
+    change = MailboxChange.of(quota_mb=quota_mb, suspend=suspend, kinds=kinds,
+                              provider_kinds=backend.spec.suspend_kinds)
+    if change.is_empty():
+        if suspend is not None and not backend.spec.suspend_kinds:
+            raise UsageError(f"--{'suspend' if suspend else 'unsuspend'}: {backend.spec.label} cannot suspend "
+                             "mailboxes", provider=backend.provider)
+        raise UsageError("nothing to change: give --quota, --suspend or --unsuspend")
+    backend.check_change(change)
+    return change
+
+
+def _shown(name: str, value) -> str:
+    if value is None:
+        return "unlimited" if name == "quota_mb" else "unknown"
+    if name == "quota_mb":
+        return f"{value} MB"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ",".join(value) or "none"
+    return str(value)
 
 
 @app.command("delete")
@@ -130,6 +269,9 @@ def delete(
     ] = None,
     keep_data: Annotated[
         bool, typer.Option("--keep-data", help=keep_data_help())
+    ] = False,
+    missing_ok: Annotated[
+        bool, typer.Option("--missing-ok", help="A mailbox that does not exist is 'absent', exit 0.")
     ] = False,
     from_file: FromFile = None,
     jobs: Jobs = None,
@@ -147,7 +289,7 @@ def delete(
         from mailctl.cli.bulk_run import BulkOptions, delete_from_file
 
         delete_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, False, provider_options),
-                         keep_data=keep_data)
+                         keep_data=keep_data, missing_ok=missing_ok)
         return
     targets = list(dict.fromkeys(validation.address(a) for a in addresses))
     backend = runtime.backend(overrides=provider_options)
@@ -156,10 +298,18 @@ def delete(
     runtime.confirm(_delete_question([str(t) for t in targets], keep_data))
 
     if len(targets) == 1:
-        backend.delete_mailbox(targets[0], keep_data=keep_data)
-        runtime.out.message(f"Deleted {targets[0]}")
+        try:
+            backend.delete_mailbox(targets[0], keep_data=keep_data)
+        except NotFound as missing:
+            if not missing_ok:
+                raise
+            runtime.out.message(f"Absent: {missing.message}")
+            outcome = "absent"
+        else:
+            runtime.out.message(f"Deleted {targets[0]}")
+            outcome = "deleted"
         if runtime.out.json:
-            runtime.out.records([{"address": str(targets[0]), "outcome": "deleted", "error": None}], RESULT_COLUMNS)
+            runtime.out.records([{"address": str(targets[0]), "outcome": outcome, "error": None}], RESULT_COLUMNS)
         return
 
     # Several mailboxes: a refusal for one does not stop the others; credentials or the
@@ -170,6 +320,13 @@ def delete(
             backend.delete_mailbox(target, keep_data=keep_data)
         except (AuthError, TransportError):
             raise
+        except NotFound as missing:
+            if not missing_ok:
+                results.append({"address": str(target), "outcome": "failed", "error": missing.message})
+                runtime.out.message(f"Failed {target}: {missing.message}")
+            else:
+                results.append({"address": str(target), "outcome": "absent", "error": None})
+                runtime.out.message(f"Absent: {target}")
         except MailctlError as exc:
             results.append({"address": str(target), "outcome": "failed", "error": exc.message})
             runtime.out.message(f"Failed {target}: {exc.message}")

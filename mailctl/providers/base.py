@@ -43,6 +43,9 @@ WRITES = frozenset({"pop create", "pop set", "pop delete", "passwd", "passwd --s
 BASIC = frozenset({"session login", "session status", "domain list", "pop list", "pop create", "pop delete",
                    "passwd"})
 
+# The rest of a mailbox's life: show and change one, and its aliases or forwarders.
+LIFECYCLE = frozenset({"pop show", "pop set", "alias list", "alias add", "alias remove"})
+
 
 @dataclass(frozen=True)
 class Option:
@@ -98,7 +101,8 @@ class Option:
 
 
 # The quota of a new mailbox: an option of `pop create` for every provider that keeps one.
-QUOTA = Option("quota_mb", "--quota", "Quota in MB; 0 or 'unlimited' for none.", metavar="MB", column_name="quota")
+QUOTA_HELP = "Quota in MB, or with a unit (500M, 2G; 1G = 1024 MB); 0 or 'unlimited' for none."
+QUOTA = Option("quota_mb", "--quota", QUOTA_HELP, metavar="MB", column_name="quota")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """DirectAdmin's legacy API (`/CMD_API_*`, usually on port 2222)."""
 
 from mailctl import validation
-from mailctl.providers.base import BASIC, Option, ProviderSpec
+from mailctl.providers.base import BASIC, LIFECYCLE, Option, ProviderSpec
 
 SPEC = ProviderSpec(
     name="directadmin",
@@ -10,7 +10,8 @@ SPEC = ProviderSpec(
     secret="password or login key",
     url_hint="https://panel.example.com:2222",
     demo_admin="admin",
-    operations=BASIC | {"passwd --self", "account passwd"},
+    operations=BASIC | {"passwd --self", "account passwd"} | LIFECYCLE,
+    suspend_kinds=("login",),
     profile_options=(
         Option("login_as", "--login-as", "act as USER (admin|USER login).", metavar="USER",
                check=validation.account_user, label="Login as"),

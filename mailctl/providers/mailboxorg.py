@@ -1,6 +1,6 @@
 """The mailbox.org Business API: JSON-RPC on /v1/ with a session header."""
 
-from mailctl.providers.base import BASIC, Option, ProviderSpec
+from mailctl.providers.base import BASIC, LIFECYCLE, Option, ProviderSpec
 
 PLANS = ("light", "standard", "premium")
 MAX_NAME_LENGTH = 128
@@ -38,7 +38,8 @@ SPEC = ProviderSpec(
     secret="account password",
     default_url="https://api.mailbox.org",
     url_hint="https://api.mailbox.org",
-    operations=BASIC,
+    operations=BASIC | LIFECYCLE,
+    suspend_kinds=("login",),
     require_reset=True,
     takes_quota=False,
     refusals={"quota_mb": "mailbox.org has no quota per mailbox, the plan decides it (--plan light|standard|premium)",

@@ -1,7 +1,7 @@
 """WHM API 1: a root or reseller token; mail through the cPanel accounts' UAPI."""
 
 from mailctl import validation
-from mailctl.providers.base import BASIC, Option, ProviderSpec
+from mailctl.providers.base import BASIC, LIFECYCLE, Option, ProviderSpec
 
 SPEC = ProviderSpec(
     name="whm",
@@ -9,7 +9,8 @@ SPEC = ProviderSpec(
     backend="mailctl.backends.whm:Backend",
     secret="API token or password",
     url_hint="https://panel.example.com:2087",
-    operations=BASIC | {"account passwd"},
+    operations=BASIC | {"account passwd"} | LIFECYCLE,
+    suspend_kinds=("login", "incoming"),
     keep_data=True,
     profile_options=(
         Option("cpanel_user", "--cpanel-user", "the default cPanel account for mailbox commands.", metavar="USER",

@@ -30,12 +30,15 @@ def test_bad_addresses(given):
     assert err.value.exit_code == 2
 
 
-@pytest.mark.parametrize("given, expected", [("0", 0), ("500", 500), ("unlimited", 0), (None, None), (" 12 ", 12)])
+@pytest.mark.parametrize("given, expected", [("0", 0), ("500", 500), ("unlimited", 0), (None, None), (" 12 ", 12),
+                                             ("500M", 500), ("2G", 2048), ("1g", 1024), ("1T", 1048576),
+                                             ("0G", 0), (" 3G ", 3072), ("UNLIMITED", 0)])
 def test_quota(given, expected):
     assert validation.quota_mb(given) == expected
 
 
-@pytest.mark.parametrize("given", ["-1", "1.5", "ten", "", "99999999999", "²", "١٢"])
+@pytest.mark.parametrize("given", ["-1", "1.5", "ten", "", "99999999999", "²", "١٢", "1.5G", "G", "2K", "10MB",
+                                   "2 G", "3000000T"])
 def test_bad_quota(given):
     with pytest.raises(UsageError):
         validation.quota_mb(given)

@@ -180,7 +180,7 @@ complete_line mailctl profile add new --provider w
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "complete -o nosort -F _mailctl_completion mailctl",
-        "list create delete",
+        "list show create set delete",
         "prod prod-mbo staging",
         "whm",
     ]

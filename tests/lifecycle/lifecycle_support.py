@@ -1,0 +1,65 @@
+"""Helpers of the lifecycle tests: which providers have an operation (from their specs),
+and the emulator state a provider's commands change."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mailctl import providers
+from provider_table import DOMAIN, PROVIDERS, LifecycleState
+
+
+def having(operation: str, test=lambda spec: True) -> list[str]:
+    """The providers whose spec has `operation` (and passes `test`)."""
+    return [name for name in PROVIDERS if providers.spec(name).supports(operation) and test(providers.spec(name))]
+
+
+def lacking(test) -> list[str]:
+    return [name for name in PROVIDERS if test(providers.spec(name))]
+
+
+@dataclass
+class Panel:
+    provider: str
+    emu: Any
+    state: LifecycleState
+
+    @property
+    def spec(self):
+        return providers.spec(self.provider)
+
+    def quota(self, address: str) -> int:
+        return self.state.quota(self.emu, address)
+
+    def suspended(self, address: str) -> set:
+        return self.state.suspended(self.emu, address)
+
+    def routes(self, domain: str = DOMAIN) -> dict:
+        return self.state.routes(self.emu, domain)
+
+    def add_route(self, address: str, destinations: list) -> None:
+        self.state.add_route(self.emu, address, destinations)
+
+    def writes(self) -> list:
+        """The requests that could have changed something (anything but a read)."""
+        return [r for r in self.emu.requests if _is_write(r)]
+
+
+_READS = {"list", "full_list", "", None}
+_UAPI_READS = {"list_pops_with_disk", "list_forwarders", "list_mail_domains", "list_pops", "get_pop_quota"}
+_RPC_READS = {"auth", "mail.get", "mail.list", "domain.list", "hello.world", "hello.innerworld"}
+
+
+def _is_write(request) -> bool:
+    from urllib.parse import parse_qsl
+
+    if request.path.startswith("/v1"):
+        return json.loads(request.body).get("method") not in _RPC_READS
+    form = dict(parse_qsl(request.body.decode(), keep_blank_values=True))
+    if request.path.startswith("/CMD_"):
+        return request.path not in ("/CMD_API_SHOW_DOMAINS", "/CMD_API_LOGIN_TEST") and \
+            form.get("action") not in _READS
+    function = form.get("cpanel.function") or request.path.rpartition("/")[2]
+    return function not in _UAPI_READS | {"getdomainowner", "listaccts", "applist", "version", "myprivs"}
