@@ -95,7 +95,7 @@ def workdir(tmp_path_factory, emu) -> Path:
         "mailctl_url": emu.url, "mailbox_password": MAILBOX_PASSWORD}}}
     (work / "inventory.json").write_text(json.dumps(inventory))
     (work / "site.yml").write_text(playbook())
-    (work / "changed.yml").write_text(playbook(("alice", "bob", "carol"), ("alice@example.com", "bob@example.com")))
+    (work / "changed.yml").write_text(playbook(("alice", "bob", "carol"), ("bob@example.com",)))
     return work
 
 

@@ -133,6 +133,11 @@ def converge(module, client):
     changed = bool(add or drop)
     alias = current
     if changed and not module.check_mode:
+        # Adding first leaves no moment without a route. Another name of a mailbox (kind
+        # "alias", one destination: mailbox.org) has to be removed before it names another.
+        if kind == "alias" and drop:
+            alias = client.remove_alias(address, None if gone or len(drop) == len(have) else drop)
+            drop = []
         if add:
             alias = client.add_alias(address, add)
         if drop:
