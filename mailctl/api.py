@@ -390,6 +390,9 @@ class Client:
         "unlimited" for none), suspending (True) or lifting (False) login or incoming
         mail. Returns the mailbox as it is now; NotFound if there is none."""
         target, change = self._change(address, quota_mb, suspend_login, suspend_incoming)
+        # Read first, as `pop set` does: the audit log then records each changed field's
+        # previous value, and a missing mailbox is NotFound before any write.
+        self.backend.get_mailbox(target)
         return self.backend.change_mailbox(target, change)
 
     def check_change_mailbox(self, address: str, *, quota_mb: int | str | None = None,

@@ -85,3 +85,26 @@ def test_aliases_add_list_remove(emu, provider):
         assert client.find_alias(address) is None
         with pytest.raises(errors.NotFound):
             client.remove_alias(address)
+
+
+@pytest.mark.parametrize("provider", [p for p in having("pop set") if providers.spec(p).takes_quota][:1])
+def test_change_is_audited_with_the_previous_values(emu, provider, tmp_path):
+    import json
+
+    path = tmp_path / "audit.jsonl"
+    with Client(provider, emu.url, LOGIN[provider], SECRET, audit=path) as client:
+        client.change_mailbox("sales@example.com", quota_mb=900)
+        with pytest.raises(errors.NotFound):
+            client.change_mailbox("nobody@example.com", quota_mb=900)
+    entries = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [(e["command"], e["outcome"]) for e in entries] == [("pop set", "ok")]
+    assert entries[0]["changes"]["quota_mb"] == [500, 900]
+
+
+@pytest.mark.parametrize("provider", [p for p in having("pop set") if providers.spec(p).suspend_kinds])
+def test_suspend_and_lift(emu, provider):
+    with client_for(emu, provider) as client:
+        kind = providers.spec(provider).suspend_kinds[0]
+        assert client.change_mailbox("info@example.com", **{f"suspend_{kind}": True}).suspended is True
+        assert client.mailbox("info@example.com").suspended is True
+        assert client.change_mailbox("info@example.com", **{f"suspend_{kind}": False}).suspended is False

@@ -34,8 +34,9 @@ options:
     type: str
   suspended:
     description:
-      - C(true) suspends the mailbox's login (where the panel can only suspend incoming mail, that), C(false) lifts
-        every suspension the panel can lift. Left as it is when omitted.
+      - C(true) suspends the mailbox as C(mailctl pop set --suspend) does, everything the panel can suspend (cPanel
+        and WHM, login and incoming mail; DirectAdmin and mailbox.org, login); C(false) lifts those suspensions.
+        Left as it is when omitted.
     type: bool
   password:
     description:
@@ -134,13 +135,18 @@ def view(address, mailbox):
 
 
 def suspension(client, mailbox, suspend):
-    """The change_mailbox arguments that suspend (or lift the suspension of) `mailbox`."""
-    kinds = list(client.spec.suspend_kinds)
+    """The change_mailbox arguments that bring `mailbox` (None: about to be created) to
+    suspended or not, as `mailctl pop set --suspend` / `--unsuspend`: every kind the
+    provider can suspend. {} when it is so already."""
+    kinds = list(client.spec.suspend_kinds) or ["login"]  # none: pop set refuses it
+    if mailbox is None:
+        return {"suspend_%s" % kind: True for kind in kinds} if suspend else {}
+    held = mailbox.restrictions
+    if held is None:  # the panel says only whether it is suspended
+        return {} if bool(mailbox.suspended) == suspend else {"suspend_%s" % kind: suspend for kind in kinds}
     if suspend:
-        return {"suspend_%s" % ("login" if "login" in kinds or not kinds else kinds[0]): True}
-    held = mailbox.restrictions if mailbox is not None else None
-    lift = [k for k in kinds if held is None or k in held] or kinds or ["login"]
-    return {"suspend_%s" % kind: False for kind in lift}
+        return {"suspend_%s" % kind: True for kind in kinds if kind not in held}
+    return {"suspend_%s" % kind: False for kind in kinds if kind in held}
 
 
 def converge(module, client):
@@ -164,9 +170,8 @@ def converge(module, client):
         change = {}
         if quota is not None and (current is None or (current.quota_mb or 0) != quota):
             change["quota_mb"] = quota
-        if p["suspended"] is not None and (current is None or bool(current.suspended) != p["suspended"]):
-            if current is not None or p["suspended"]:
-                change.update(suspension(client, current, p["suspended"]))
+        if p["suspended"] is not None:
+            change.update(suspension(client, current, p["suspended"]))
         set_password = current is None or p["update_password"] == "always"
         if current is None:
             if not p["password"]:
