@@ -565,11 +565,32 @@ def mailbox_columns(spec) -> tuple:
 
 def mailbox_detail_columns(spec) -> tuple:
     """pop show: pop list's columns, then what is restricted and the linked aliases."""
-    return mailbox_columns(spec) + (Column("restrictions", "Restrictions"), Column("aliases", "Aliases"))
+    return mailbox_columns(spec) + (Column("restrictions", "Restrictions", table=_none_if_empty),
+                                    Column("aliases", "Aliases", table=_none_if_empty))
+
+
+def _none_if_empty(value: Any) -> str:
+    return "none" if value == [] else _text(value)
+
+
+def _changed_value(name: str, value: Any) -> str:
+    if name == "quota_mb":
+        return quota_text(value)
+    if value is None:
+        return "unknown"
+    if isinstance(value, list):
+        return ",".join(value) or "none"
+    return _text(value)
+
+
+def changes_text(changes: dict) -> str:
+    """pop set's {field: [previous, new]}: "quota 500 MB -> 1024 MB; suspended no -> yes"."""
+    return "; ".join(f"{name.removesuffix('_mb')} {_changed_value(name, old)} -> {_changed_value(name, new)}"
+                     for name, (old, new) in changes.items())
 
 
 def _change_text(value: Any) -> str:
-    return "-" if not value else ", ".join(f"{k} {_text(v[0])} -> {_text(v[1])}" for k, v in value.items())
+    return changes_text(value) if value else "-"
 
 
 # pop set: the mailbox as it is now, and each changed field as (previous, new).

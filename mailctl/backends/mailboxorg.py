@@ -10,7 +10,7 @@ state (domain.list, mail.get, mail.list), never from a message's wording."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from mailctl.backends import base
@@ -220,22 +220,26 @@ class Backend(base.Backend):
 
     def _all_mailboxes(self, domain: str) -> list[Mailbox]:
         found: dict[str, Mailbox] = {}
+        for item in self._mail_items(domain):
+            mailbox = parse_mailbox(item)
+            if mailbox is not None:
+                found.setdefault(mailbox.address, mailbox)
+        return list(found.values())
+
+    def _mail_items(self, domain: str) -> Iterator[Any]:
+        """Every mail object of `domain` (with details), page by page."""
         page, last_page = 1, 1
         while page <= last_page:
             result = self._call("mail.list", {"domain": domain, "details": True, "page_size": PAGE_SIZE,
                                               "page": page}, safe=True)
             items, total_pages = parse_page(result)
-            for item in items:
-                mailbox = parse_mailbox(item)
-                if mailbox is not None:
-                    found.setdefault(mailbox.address, mailbox)
+            yield from items
             if total_pages is None or not items:
                 break  # a plain array holds everything; an empty page ends the list
             if total_pages > MAX_PAGES:
                 raise BadResponse(f"{LABEL} claims {total_pages} pages of mailboxes", provider=PROVIDER)
             last_page = total_pages
             page += 1
-        return list(found.values())
 
     def _find(self, address: Address) -> Mailbox | None:
         """The mailbox as the server shows it now, or None if it does not exist."""
@@ -338,9 +342,8 @@ class Backend(base.Backend):
 
     def change_mailbox(self, address: Address, change: MailboxChange) -> Mailbox:
         self.check_change(change)
-        before = self._mail_object(address)
         if change.suspend_login is None:
-            return shown_mailbox(before, aliases=False)
+            return shown_mailbox(self._mail_object(address), aliases=False)
         active = not change.suspend_login
         try:
             settle_write(
@@ -356,23 +359,12 @@ class Backend(base.Backend):
     # -- aliases and forwards: both are lists of one mailbox ---------------------------
     def list_aliases(self, domain: str) -> list[Alias]:
         try:
-            items = []
-            page, last_page = 1, 1
-            while page <= last_page:
-                result = self._call("mail.list", {"domain": domain, "details": True, "page_size": PAGE_SIZE,
-                                                  "page": page}, safe=True)
-                found, total_pages = parse_page(result)
-                items += found
-                if total_pages is None or not found:
-                    break
-                if total_pages > MAX_PAGES:
-                    raise BadResponse(f"{LABEL} claims {total_pages} pages of mailboxes", provider=PROVIDER)
-                last_page = total_pages
-                page += 1
+            items = list(self._mail_items(domain))
         except (ProviderRefused, _Denied) as failure:
             raise self._unknown_domain(domain) or failure from None
-        aliases: dict[str, Alias] = {}
+        aliases: dict[tuple[str, str], Alias] = {}
         for item in items:
+            parse_mailbox(item, keep_forward=True)  # junk -> BadResponse
             for alias in aliases_of(item):
                 if alias.domain == domain:
                     aliases.setdefault((alias.address, alias.kind), alias)

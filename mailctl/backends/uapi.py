@@ -442,7 +442,6 @@ class EmailAccount:
 
     def change(self, address: "Address", change: "MailboxChange") -> Mailbox:
         text = str(address)
-        before = self._shown(address, aliases=False)
         if change.quota_mb is not None:
             quota = change.quota_mb
             params = {"email": address.local, "domain": address.domain,
@@ -455,8 +454,6 @@ class EmailAccount:
             function = f"{'' if value else 'un'}suspend_{kind}"
             self._write(function, {"email": text}, f"{function.replace('_', ' ')} of {text}", address,
                         applied=lambda k=kind, v=value: (k in self._shown(address, aliases=False).restrictions) is v)
-        if change.is_empty():
-            return before
         return self._shown(address, aliases=False)
 
     def _write(self, function: str, params: dict[str, str], action: str, address: "Address", *,

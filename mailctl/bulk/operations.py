@@ -33,6 +33,23 @@ class Operation:
         return (self.done, *self.also_done)
 
 
+def _ensured(call: Callable[[], Any], error: type, outcome: str, tolerated: bool) -> str | None:
+    """Run `call`; with the ensure flag (`tolerated`) an `error` is the row's `outcome`
+    ("exists", "absent") instead of a failure."""
+    try:
+        call()
+    except error:
+        if tolerated:
+            return outcome
+        raise
+    return None
+
+
+def _destinations(row: Row, fixed: tuple[str, ...]) -> list[str]:
+    """The row's destinations, then the command line's --to ones."""
+    return list(dict.fromkeys((*row.destinations, *fixed)))
+
+
 @dataclass(frozen=True)
 class CreateDefaults:
     """The command line's values for what a row leaves out."""
@@ -97,13 +114,8 @@ def delete(*, keep_data: bool, missing_ok: bool = False) -> Operation:
     from mailctl.errors import NotFound
 
     def apply(backend: "Backend", row: Row, password: str | None) -> str | None:
-        try:
-            backend.delete_mailbox(row.address, keep_data=keep_data)
-        except NotFound:
-            if missing_ok:
-                return "absent"
-            raise
-        return None
+        return _ensured(lambda: backend.delete_mailbox(row.address, keep_data=keep_data), NotFound, "absent",
+                        missing_ok)
 
     def describe(row: Row, password_source: str) -> str:
         return "keeping its mail files on disk" if keep_data else "with all its mail"
@@ -153,20 +165,12 @@ def change(defaults: SetDefaults, suspend_kinds: tuple[str, ...]) -> Operation:
 def alias_add(*, destinations: tuple[str, ...], exists_ok: bool) -> Operation:
     from mailctl.errors import AlreadyExists
 
-    def targets(row: Row) -> list[str]:
-        return list(dict.fromkeys((*row.destinations, *destinations)))
-
     def apply(backend: "Backend", row: Row, password: str | None) -> str | None:
-        try:
-            backend.add_alias(row.address, targets(row))
-        except AlreadyExists:
-            if exists_ok:
-                return "exists"
-            raise
-        return None
+        return _ensured(lambda: backend.add_alias(row.address, _destinations(row, destinations)), AlreadyExists,
+                        "exists", exists_ok)
 
     def describe(row: Row, password_source: str) -> str:
-        return "to " + ", ".join(targets(row))
+        return "to " + ", ".join(_destinations(row, destinations))
 
     return Operation("alias add", "alias", "add", "added", apply, describe,
                      also_done=("exists",) if exists_ok else ())
@@ -175,20 +179,12 @@ def alias_add(*, destinations: tuple[str, ...], exists_ok: bool) -> Operation:
 def alias_remove(*, destinations: tuple[str, ...], missing_ok: bool) -> Operation:
     from mailctl.errors import NotFound
 
-    def targets(row: Row) -> list[str]:
-        return list(dict.fromkeys((*row.destinations, *destinations)))
-
     def apply(backend: "Backend", row: Row, password: str | None) -> str | None:
-        try:
-            backend.remove_alias(row.address, targets(row) or None)
-        except NotFound:
-            if missing_ok:
-                return "absent"
-            raise
-        return None
+        return _ensured(lambda: backend.remove_alias(row.address, _destinations(row, destinations) or None),
+                        NotFound, "absent", missing_ok)
 
     def describe(row: Row, password_source: str) -> str:
-        gone = targets(row)
+        gone = _destinations(row, destinations)
         return ("destinations " + ", ".join(gone)) if gone else "the whole alias"
 
     def question(count: int, which: str) -> str:

@@ -196,16 +196,18 @@ def set_(
     """Change a mailbox's quota or suspension; only what is given changes. The output
     names each changed field's previous and new value. With --from-file, change every
     mailbox in FILE (columns: address, quota, suspend = yes|no; the options give
-    defaults)."""
+    defaults, --login/--incoming say what a row's suspend means)."""
     from mailctl.models import changed_fields
-    from mailctl.output import MAILBOX_CHANGE_COLUMNS
+    from mailctl.output import MAILBOX_CHANGE_COLUMNS, changes_text
 
     runtime = ctx.obj
-    if (login or incoming) and suspend is None:
-        raise UsageError("--login and --incoming go with --suspend or --unsuspend")
     kinds = [kind for kind, given in (("login", login), ("incoming", incoming)) if given]
     quota_mb = validation.quota_mb(quota)
-    if is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
+    bulk = is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume)
+    # In a bulk run they also say what the rows' suspend column means.
+    if kinds and suspend is None and not bulk:
+        raise UsageError("--login and --incoming go with --suspend or --unsuspend")
+    if bulk:
         from mailctl.cli.bulk_run import BulkOptions, set_from_file
 
         set_from_file(runtime, BulkOptions(from_file, jobs, dry_run, report, resume, False, provider_options),
@@ -219,9 +221,7 @@ def set_(
     after = backend.change_mailbox(target, change)
     changes = changed_fields(before, after)
     if changes:
-        runtime.out.message(f"Changed {target}: " + "; ".join(
-            f"{name.removesuffix('_mb')} {_shown(name, old)} -> {_shown(name, new)}"
-            for name, (old, new) in changes.items()))
+        runtime.out.message(f"Changed {target}: {changes_text(changes)}")
     else:
         runtime.out.message(f"{target} was already as asked ({change.describe()}); nothing changed")
     row = {"address": str(target), "outcome": "changed" if changes else "unchanged", "changes": changes,
@@ -245,18 +245,6 @@ def _change(backend, quota_mb, suspend, kinds):
         raise UsageError("nothing to change: give --quota, --suspend or --unsuspend")
     backend.check_change(change)
     return change
-
-
-def _shown(name: str, value) -> str:
-    if value is None:
-        return "unlimited" if name == "quota_mb" else "unknown"
-    if name == "quota_mb":
-        return f"{value} MB"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ",".join(value) or "none"
-    return str(value)
 
 
 @app.command("delete")

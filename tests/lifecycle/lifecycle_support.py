@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailctl import providers
-from provider_table import DOMAIN, PROVIDERS, LifecycleState
+from provider_table import DOMAIN, PROVIDERS, TABLE, LifecycleState, log_in
 
 
 def having(operation: str, test=lambda spec: True) -> list[str]:
@@ -63,3 +63,16 @@ def _is_write(request) -> bool:
             form.get("action") not in _READS
     function = form.get("cpanel.function") or request.path.rpartition("/")[2]
     return function not in _UAPI_READS | {"getdomainowner", "listaccts", "applist", "version", "myprivs"}
+
+
+def panel_for(cli, emu, provider: str) -> "Panel":
+    """A logged-in default profile for `provider`; the request log empty."""
+    import pytest
+
+    log_in(cli, emu, provider)
+    cli("profile", "use", provider)
+    emu.clear_requests()
+    entry = TABLE[provider]
+    if entry.lifecycle is None:
+        pytest.fail(f"tests/provider_table.py: give {provider} a LifecycleState (its spec has lifecycle operations)")
+    return Panel(provider, emu, entry.lifecycle)

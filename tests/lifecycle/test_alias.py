@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import panel_for
-from lifecycle_support import having
+from lifecycle_support import having, panel_for
 from provider_table import DOMAIN
 
 INFO = f"info@{DOMAIN}"

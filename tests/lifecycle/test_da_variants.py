@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import panel_for
+from lifecycle_support import panel_for
 from provider_table import DOMAIN
 
 SALES = f"sales@{DOMAIN}"

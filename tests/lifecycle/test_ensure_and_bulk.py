@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from conftest import panel_for
-from lifecycle_support import having
+from lifecycle_support import having, panel_for
 from provider_table import DOMAIN, NEW_PASSWORD, TABLE
 
 INFO = f"info@{DOMAIN}"
@@ -174,3 +173,13 @@ def test_bulk_alias_refuses_a_special_target_before_any_request(cli, panel, tmp_
     result = cli("alias", "add", "--from-file", str(source))
     assert result.exit_code == 2 and "line 2" in result.stderr
     assert panel.emu.requests == []
+
+
+@pytest.mark.parametrize("provider", having("pop set", lambda spec: "incoming" in spec.suspend_kinds))
+def test_bulk_set_login_says_what_the_suspend_column_means(cli, emu, provider, tmp_path):
+    panel = panel_for(cli, emu, provider)
+    source = tmp_path / "set.csv"
+    source.write_text(f"address,suspend\n{SALES},yes\n")
+    result = cli("pop", "set", "--from-file", str(source), "--login")
+    assert result.exit_code == 0, result.stderr
+    assert panel.suspended(SALES) == {"login"}

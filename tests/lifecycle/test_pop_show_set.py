@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from conftest import panel_for
-from lifecycle_support import having, lacking
+from lifecycle_support import having, lacking, panel_for
 from provider_table import DOMAIN
 
 SALES = f"sales@{DOMAIN}"
