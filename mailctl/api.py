@@ -36,7 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Client"]
 
+# The panel's notices (and a warning when certificate checks are off) go to this logger
+# at WARNING; nothing reaches stderr unless the program configures logging.
 log = logging.getLogger("mailctl")
+log.addHandler(logging.NullHandler())
 
 _PIN = re.compile(r"[0-9a-f]{64}")
 

@@ -8,7 +8,7 @@ load when a backend is built."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Collection
+from typing import TYPE_CHECKING, Callable
 
 from mailctl.errors import ConfigError
 
@@ -73,17 +73,9 @@ def open_backend(profile: "Profile", credentials: "Credentials", *, transport_fa
     return AuditedBackend(spec.backend_class()(ctx), audit_log, profile.name)
 
 
-def audit_log_at(environ) -> "AuditLog":
-    """The audit log of the user state dir (MAILCTL_STATE_DIR, else the platform's)."""
-    from mailctl.audit import AuditLog
-
-    return AuditLog(audit_path(environ))
-
-
 def audit_path(environ) -> Path:
+    """The audit log of the user state dir (MAILCTL_STATE_DIR, else the platform's)."""
     from mailctl.audit import state_dir
 
     return state_dir(environ) / "audit.jsonl"
 
-
-__all__: Collection[str] = ("new_transport", "open_backend", "audit_log_at", "audit_path")

@@ -232,3 +232,18 @@ def test_ansible_galaxy_builds_the_collection(tmp_path):
                             env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / f"mailctl-mail-{mailctl.__version__}.tar.gz").is_file()
+
+
+def test_without_mailctl_the_module_says_what_is_missing(tmp_path):
+    bare = tmp_path / "bare"
+    subprocess.run([str(Path(sys.base_prefix) / "bin" / "python3"), "-m", "venv", "--without-pip", str(bare)],
+                   check=True)
+    adhoc = str(Path(PLAYBOOK_BIN).with_name("ansible"))
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "ANSIBLE_HOME": str(tmp_path / "ansible"),
+           "ANSIBLE_COLLECTIONS_PATH": str(REPO), "ANSIBLE_LOCALHOST_WARNING": "0", "ANSIBLE_NOCOLOR": "1"}
+    result = subprocess.run([adhoc, "localhost", "-c", "local", "-m", "mailctl.mail.mailbox_info",
+                             "-a", "provider=cpanel url=https://panel.example.com user=demo",
+                             "-e", f"ansible_python_interpreter={bare / 'bin' / 'python'}"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "Failed to import the required Python library (mailctl)" in result.stdout
