@@ -211,13 +211,32 @@ def test_wrong_secret_fails_with_mailctls_message_and_never_shows_it(workdir, em
     assert WRONG_SECRET not in result.stdout + result.stderr
 
 
-def test_ansible_doc_renders_every_module(workdir):
+def test_ansible_doc_renders_every_module_as_its_argument_spec_says(workdir):
     doc = str(Path(PLAYBOOK_BIN).with_name("ansible-doc"))
     env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(REPO), "ANSIBLE_HOME": str(workdir / "home" / "ansible")}
-    for module in sorted(p.stem for p in (COLLECTION / "plugins" / "modules").glob("*.py")):
-        result = subprocess.run([doc, f"mailctl.mail.{module}"], env=env, capture_output=True, text=True)
-        assert result.returncode == 0 and "ERROR" not in result.stderr, result.stderr
-        assert "secret" in result.stdout and "profile" in result.stdout
+    names = [f"mailctl.mail.{p.stem}" for p in sorted((COLLECTION / "plugins" / "modules").glob("*.py"))]
+    assert len(names) == 3
+    shown = subprocess.run([doc, *names], env=env, capture_output=True, text=True)
+    assert shown.returncode == 0 and "ERROR" not in shown.stderr, shown.stderr
+    assert all(name in shown.stdout for name in names)
+    documented = json.loads(subprocess.run([doc, "--json", *names], env=env, capture_output=True, text=True,
+                                           check=True).stdout)
+    pytest.importorskip("ansible.module_utils.basic", reason="ansible-core is not importable here")
+    sys.path.insert(0, str(REPO))
+    import importlib
+
+    from ansible_collections.mailctl.mail.plugins.module_utils.mailctl_client import CONNECTION_ARGS
+
+    for name in names:
+        module = importlib.import_module(f"ansible_collections.mailctl.mail.plugins.modules.{name.split('.')[-1]}")
+        spec = {**CONNECTION_ARGS, **module.ARGS}
+        options = documented[name]["doc"]["options"]
+        assert set(options) == set(spec), name
+        for option, arg in spec.items():
+            assert options[option]["type"] == arg["type"], (name, option)
+            assert options[option].get("default") == arg.get("default"), (name, option)
+            assert options[option].get("choices") == arg.get("choices"), (name, option)
+            assert bool(options[option].get("required")) == bool(arg.get("required")), (name, option)
 
 
 def test_collection_version_is_mailctls():
