@@ -115,6 +115,8 @@ def test_create_needs_a_password_and_refused_options_fail_before_any_write(emu):
     revision = writes(emu)
     with pytest.raises(Failed, match="password is needed"):
         run_mailbox(emu, "directadmin", address="new@example.com")
+    with pytest.raises(Failed, match="needs a password"):
+        run_mailbox(emu, "directadmin", address="info@example.com", update_password="always")
     with pytest.raises(errors.UsageError, match="quota"):
         run_mailbox(emu, "mailboxorg", address="new@example.com", password=PASSWORD, quota="100")
     with pytest.raises(errors.UsageError):

@@ -173,9 +173,10 @@ def converge(module, client):
         if p["suspended"] is not None:
             change.update(suspension(client, current, p["suspended"]))
         set_password = current is None or p["update_password"] == "always"
+        if set_password and not p["password"]:
+            module.fail_json(msg="password is needed to create %s" % address if current is None
+                             else "update_password=always needs a password")
         if current is None:
-            if not p["password"]:
-                module.fail_json(msg="password is needed to create %s" % address)
             options = dict(p["create_options"] or {})
             # Everything the provider would refuse, before the first write.
             client.check_create_mailbox(address, quota, **options)
