@@ -446,23 +446,26 @@ class EmailAccount:
             quota = change.quota_mb
             params = {"email": address.local, "domain": address.domain,
                       "quota": str(quota) if quota else "unlimited"}
-            self._write("edit_pop_quota", params, f"changing the quota of {text}", address,
+            self._write("edit_pop_quota", params, f"changing the quota of {text}", address.domain, mailbox=text,
                         applied=lambda: self._shown(address, aliases=False).quota_mb == (quota or None))
         for kind, value in (("login", change.suspend_login), ("incoming", change.suspend_incoming)):
             if value is None:
                 continue
             function = f"{'' if value else 'un'}suspend_{kind}"
-            self._write(function, {"email": text}, f"{function.replace('_', ' ')} of {text}", address,
+            self._write(function, {"email": text}, f"{function.replace('_', ' ')} of {text}", address.domain,
+                        mailbox=text,
                         applied=lambda k=kind, v=value: (k in self._shown(address, aliases=False).restrictions) is v)
         return self._shown(address, aliases=False)
 
-    def _write(self, function: str, params: dict[str, str], action: str, address: "Address", *,
-               applied) -> None:
+    def _write(self, function: str, params: dict[str, str], action: str, domain: str, *, applied,
+               mailbox: str | None = None) -> None:
+        """One write, sent once: a lost answer is settled by `applied` (a read), a refusal
+        explained from the state of `domain` (and of `mailbox`, when it is about one)."""
         try:
             settle_write(lambda: self.call(function, params, safe=False, action=action),
                          applied=applied, action=action, provider=self.provider, notice=self.http.ctx.notice)
         except ProviderRefused as refusal:
-            self._explain(refusal, address.domain, str(address))
+            self._explain(refusal, domain, mailbox)
 
     # -- forwarders ----------------------------------------------------------------------
     def _forwarders(self, domain: str) -> dict[str, list[str]]:
@@ -493,12 +496,8 @@ class EmailAccount:
             now = self._forwarders(address.domain).get(text, [])
             return all(d in now for d in new)
 
-        action = f"adding a forwarder {text} to {', '.join(new)}"
-        try:
-            settle_write(lambda: self.call("add_forwarder", params, safe=False, action=action),
-                         applied=applied, action=action, provider=self.provider, notice=self.http.ctx.notice)
-        except ProviderRefused as refusal:
-            self._explain(refusal, address.domain)
+        self._write("add_forwarder", params, f"adding a forwarder {text} to {', '.join(new)}", address.domain,
+                    applied=applied)
         return Alias(text, tuple(current + new))
 
     def remove_forwarder(self, address: "Address", destinations: "list[str] | None") -> "Alias | None":
@@ -514,14 +513,9 @@ class EmailAccount:
             raise NotFound(f"{text} does not forward to {', '.join(missing)}", provider=self.provider)
         # One delete_forwarder per destination: each is its own write, settled on its own.
         for destination in gone:
-            params = {"address": text, "forwarder": destination}
-            action = f"removing the forwarder {text} to {destination}"
-            try:
-                settle_write(lambda p=params, a=action: self.call("delete_forwarder", p, safe=False, action=a),
-                             applied=lambda d=destination: d not in self._forwarders(address.domain).get(text, []),
-                             action=action, provider=self.provider, notice=self.http.ctx.notice)
-            except ProviderRefused as refusal:
-                self._explain(refusal, address.domain)
+            self._write("delete_forwarder", {"address": text, "forwarder": destination},
+                        f"removing the forwarder {text} to {destination}", address.domain,
+                        applied=lambda d=destination: d not in self._forwarders(address.domain).get(text, []))
         left = tuple(d for d in current if d not in gone)
         return Alias(text, left) if left else None
 
