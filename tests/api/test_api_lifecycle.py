@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from provider_table import LOGIN, PROVIDERS, SECRET, mail_state
+from provider_table import LOGIN, PROVIDERS as ALL_PROVIDERS, SECRET, mail_state
 from mailctl import errors, providers
 from mailctl.api import Client
+
+# The API and the modules are provider-agnostic (they drive the backends through the
+# spec); their tests run on these providers, whose emulator state they read. Each
+# provider's own wire is tested by its suite and the table-driven ones.
+PROVIDERS = tuple(p for p in ALL_PROVIDERS if p in ("directadmin", "cpanel", "whm", "mailboxorg"))
 
 
 def having(*operations):
@@ -29,7 +34,7 @@ CALLS = {
 }
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("provider", ALL_PROVIDERS)
 def test_what_a_provider_lacks_is_unsupported_before_any_request(emu, provider):
     spec = providers.spec(provider)
     client = client_for(emu, provider)
