@@ -27,8 +27,8 @@ options:
     default: present
   quota:
     description:
-      - The quota in MB, or C(unlimited) (or C(0)) for none. Left as it is when omitted (the provider's default
-        for a new mailbox).
+      - The quota in MB, or with a unit as C(mailctl --quota) takes it (C(500M), C(2G); 1G = 1024 MB), or
+        C(unlimited) (or C(0)) for none. Left as it is when omitted (the provider's default for a new mailbox).
       - Changing the quota of an existing mailbox needs a provider that can (mailctl's C(pop set)).
       - mailbox.org has no quota per mailbox (the plan decides); give C(create_options.plan) there instead.
     type: str
