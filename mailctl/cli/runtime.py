@@ -71,9 +71,9 @@ class Runtime:
 
     @property
     def audit_path(self) -> Path:
-        from mailctl.audit import state_dir
+        from mailctl.connect import audit_path
 
-        return state_dir(self.env.environ) / "audit.jsonl"
+        return audit_path(self.env.environ)
 
     def editing_config(self):
         """The config, locked for a read-modify-write; saved when the block ends."""
@@ -138,54 +138,26 @@ class Runtime:
 
     # -- talking to a server -------------------------------------------------------------
     def transport(self, profile: "Profile") -> "Transport":
-        from mailctl.transport import Transport, TransportSettings
+        from mailctl.connect import new_transport
 
-        if profile.ca_bundle and not profile.insecure and not Path(profile.ca_bundle).is_file():
-            from mailctl.errors import ConfigError
-
-            raise ConfigError(f"the CA bundle {profile.ca_bundle} of profile {profile.name!r} does not exist or is "
-                              f"not a file: restore it, or give the profile another one "
-                              f"(profile add {profile.name} --replace ... --ca-bundle PATH)", provider=profile.provider)
-        if profile.insecure and not profile.pin_sha256:
-            self.out.warn(f"TLS certificate verification is OFF for profile {profile.name!r} (--insecure)")
-        settings = TransportSettings(
-            base_url=profile.url,
-            verify=False if profile.insecure else (profile.ca_bundle or True),
-            pin_sha256=profile.pin_sha256,
-            provider=profile.provider,
-            debug=self.env.stderr if self.options.debug else None,
-            secret_fields=profile.spec.secret_fields,
-        )
-        if self.options.timeout is not None:
-            settings.timeout = self.options.timeout
-            settings.connect_timeout = min(settings.connect_timeout, self.options.timeout)
-        transport = Transport(settings, secrets=self.secrets)
+        transport = new_transport(profile, secrets=self.secrets, timeout=self.options.timeout,
+                                  debug=self.env.stderr if self.options.debug else None, notice=self.out.warn)
         self._transports.append(transport)
         return transport
 
     def backend(self, profile: "Profile | None" = None, *, overrides: "dict | None" = None) -> "Backend":
         """The profile's backend. `overrides`: provider options given on this command line
-        for this run (cli.provider_options.run_options), checked against the provider."""
-        from mailctl.backends.base import BackendContext
+        for this run (cli.provider_options.run_options), checked against the provider.
+        Built by mailctl.connect, the code path the Python API (mailctl.api) uses too."""
+        from mailctl.connect import open_backend
 
         profile = profile or self.profile()
-        spec = profile.spec
-        from mailctl.providers import checked_options
-
-        options = {**profile.options, **checked_options(spec, overrides or {})}
-        ctx = BackendContext(
-            profile=profile,
-            credentials=self.credentials(profile),
-            transport_factory=lambda: self.transport(profile),
-            notice=self.out.warn,
-            options=options,
-        )
-        cls = spec.backend_class()
-        from mailctl.audit import AuditedBackend, AuditLog
-
         if self._audit_log is None:
+            from mailctl.audit import AuditLog
+
             self._audit_log = AuditLog(self.audit_path, redact=self.redact, warn=self.out.warn)
-        return AuditedBackend(cls(ctx), self._audit_log, profile.name)
+        return open_backend(profile, self.credentials(profile), transport_factory=lambda: self.transport(profile),
+                            audit_log=self._audit_log, notice=self.out.warn, overrides=overrides)
 
     def redact(self, text: str) -> str:
         """`text` with every secret of this run blanked (the one redactor, see

@@ -57,3 +57,13 @@ def test_a_named_command_builds_only_its_part_of_the_tree(cli):
     tree = _COMMANDS[("pop", "list")]
     assert list(tree.commands) == ["pop"] and list(tree.commands["pop"].commands) == ["list"]
     assert "Did you mean 'list'" in cli("pop", "lst").stderr
+
+
+def test_importing_the_api_loads_no_heavy_module():
+    loaded = _loaded_after("import mailctl.api; from mailctl import Client")
+    assert [m for m in HEAVY if m in loaded] == []
+    assert "mailctl.backends.base" not in loaded and "mailctl.transport" not in loaded
+
+
+def test_importing_mailctl_does_not_load_the_api():
+    assert "mailctl.api" not in _loaded_after("import mailctl")
