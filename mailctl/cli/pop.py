@@ -44,8 +44,7 @@ def list_(
 
 
 def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int | None, overrides: dict) -> None:
-    from mailctl.cli.bulk_run import DEFAULT_JOBS
-    from mailctl.cli.listing import list_all
+    from mailctl.cli.listing import DEFAULT_JOBS, list_all
     from mailctl.output import mailbox_columns
 
     if domain is not None:
