@@ -14,7 +14,7 @@ from mailctl.cli import provider_options as provider_opts
 from mailctl.cli.options import Generate, PasswordFile, PasswordStdin, keep_data_help
 from mailctl.errors import AuthError, MailctlError, PartialFailure, TransportError, UsageError
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)  # plain help: see app.py
 
 
 @app.command("list")
