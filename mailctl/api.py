@@ -281,7 +281,10 @@ class Client:
             return AuditLog(audit_path(self._environ))
         if self._audit is False or self._audit is None:
             return _NoAuditLog()
-        return AuditLog(Path(self._audit))
+        from mailctl.redaction import Redactor
+
+        # Every password of this client's calls is blanked in what the log records, as the CLI's is.
+        return AuditLog(Path(self._audit), redact=Redactor(self._secrets), warn=log.warning)
 
     def _transport(self) -> "Transport":
         from mailctl.connect import new_transport
@@ -500,5 +503,7 @@ class Client:
 class _NoAuditLog:
     """audit=False: writes are not recorded."""
 
-    def append(self, entry: dict) -> None:
+    def record(self, entry: dict) -> None:
         pass
+
+    append = record

@@ -126,12 +126,12 @@ class Backend(BaseBackend):
         self.check_password_change(require_reset=require_reset)
         if not password:
             raise UsageError("the new password is empty")
-        entries = self._mailbox_entries(address.domain)
-        if address.local not in entries:
+        entry = self._mailbox_entry(address)
+        if entry is None:
             raise NotFound(f"no mailbox {address} on this DirectAdmin account", provider=self.provider)
         fields = [("action", "modify"), ("domain", address.domain), ("user", address.local),
                   ("passwd", password), ("passwd2", password)]
-        fields += _kept_settings(entries[address.local], address)
+        fields += _kept_settings(entry, address)
         self._settle(lambda: self._mailbox_write(fields, address), applied=None,
                      action=f"the password change of {address}")
 
@@ -328,6 +328,21 @@ class Backend(BaseBackend):
             self._has_full_list = False  # the same domain works without it: no full_list here
         return entries
 
+    def _mailbox_entry(self, address: "Address") -> dict[str, str] | None:
+        """What the server tells about one mailbox (quota, usage), or None when it has no
+        such mailbox: `list&type=quota&user=LOCAL` asks for that mailbox alone, so a
+        password change or a create costs the same on a domain of 10 or 10,000. A refusal
+        (a missing mailbox is refused, as is an unknown domain) is decided by the domain's
+        full read, which tells the two apart."""
+        fields = [("action", "list"), ("type", "quota"), ("domain", address.domain), ("user", address.local)]
+        try:
+            entry = self._pop_read(fields).get(address.local)
+        except ProviderRefused:
+            entry = None
+        if entry is not None:
+            return entry
+        return self._mailbox_entries(address.domain).get(address.local)
+
     def _mailbox_names(self, domain: str) -> set[str]:
         try:
             reply = self._call(POP, [("action", "list"), ("domain", domain)], safe=True)
@@ -358,11 +373,16 @@ class Backend(BaseBackend):
         """The new mailbox as the server set it up when no quota was given (the server's
         default applies). Reading it back is a courtesy: the mailbox exists either way."""
         try:
-            fields = self._mailbox_entries(address.domain).get(address.local)
+            fields = self._mailbox_entry(address)
         except MailctlError as exc:
             self.ctx.notice(f"{address} was created, but its quota could not be read back ({exc.message})")
             return Mailbox(str(address))
-        return self._mailbox(address.domain, address.local, fields or {})
+        fields = dict(fields or {})
+        if self._has_full_list:
+            # The one-mailbox read tells no suspension; a mailbox just created is not
+            # suspended, which is what full_list (on the servers that have it) says.
+            fields.setdefault("suspended", "no")
+        return self._mailbox(address.domain, address.local, fields)
 
     def _domain_refusal(self, domain: str, refusal: ProviderRefused) -> MailctlError:
         """A refusal about a domain becomes NotFound when the domain is not among the

@@ -360,8 +360,15 @@ class EmailAccount:
         return boxes
 
     def find(self, address: str) -> Mailbox | None:
+        """One mailbox, asked for by address (`email=`), so the cost does not grow with
+        the domain; the answer is still filtered, in case a server lists more."""
         domain = address.rpartition("@")[2]
-        return next((b for b in self._mailboxes(domain) if b.address == address), None)
+        data = self.call("list_pops_with_disk", {"email": address, "domain": domain}, safe=True,
+                         action=f"reading {address}")
+        if not isinstance(data, list):
+            raise BadResponse(f"{self.http.label} answered list_pops_with_disk without a list", provider=self.provider)
+        boxes = (mailbox_from_entry(entry, self.provider) for entry in data)
+        return next((b for b in boxes if b is not None and b.address == address), None)
 
     # -- writes --------------------------------------------------------------------------
     def create(self, new: "NewMailbox") -> Mailbox:

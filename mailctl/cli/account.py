@@ -9,7 +9,7 @@ import typer
 from mailctl import validation
 from mailctl.cli.options import Generate, PasswordFile, PasswordStdin
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)  # plain help: see app.py
 
 
 @app.command("passwd")

@@ -23,6 +23,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help is laid out by click's own formatter: rendering it with rich (boxes, markup)
+    # imported rich and markdown_it for every --help and cost more than the whole rest
+    # of the start-up. Tables and errors still use mailctl's own output.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

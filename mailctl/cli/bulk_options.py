@@ -61,7 +61,7 @@ AllDomains = Annotated[
 ListJobs = Annotated[
     Optional[int],
     typer.Option("--jobs", "-j", metavar="N", min=1, max=16,
-                 help="With --all-domains: domains listed at once (default 4, at most 16)."),
+                 help="With --all-domains: domains listed at once (default 12, at most 16)."),
 ]
 
 

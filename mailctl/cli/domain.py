@@ -6,7 +6,7 @@ import typer
 
 from mailctl.cli import provider_options as provider_opts
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)  # plain help: see app.py
 
 
 @app.command("list")

@@ -15,7 +15,7 @@ from mailctl.cli.options import Generate, PasswordFile, PasswordStdin, keep_data
 from mailctl.errors import AuthError, MailctlError, NotFound, PartialFailure, ProviderRefused, TransportError, UsageError
 from mailctl.providers.base import QUOTA_HELP
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)  # plain help: see app.py
 
 
 @app.command("list")
@@ -75,8 +75,7 @@ def _list_across_profiles(runtime, domain: str | None, all_domains: bool, jobs: 
 
 
 def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int | None, overrides: dict) -> None:
-    from mailctl.cli.bulk_run import DEFAULT_JOBS
-    from mailctl.cli.listing import list_all
+    from mailctl.cli.listing import DEFAULT_JOBS, list_all
     from mailctl.output import mailbox_columns
 
     if domain is not None:

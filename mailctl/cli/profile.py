@@ -11,7 +11,7 @@ from mailctl import providers, validation
 from mailctl.cli import completers, provider_options
 from mailctl.errors import UsageError
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)  # plain help: see app.py
 
 
 @app.command("add")

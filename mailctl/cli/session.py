@@ -8,7 +8,7 @@ import typer
 
 from mailctl.errors import MailctlError, UsageError
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)  # plain help: see app.py
 
 STORES = ("keyring", "plaintext")
 

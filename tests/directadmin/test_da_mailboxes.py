@@ -125,7 +125,9 @@ def test_create_without_quota_reads_back_the_servers_default(cli, da):
     assert result.exit_code == 0, result.stderr
     assert result.json["quota_mb"] is None  # the emulator's default: 0 = unlimited
     assert "quota" not in form(calls(da)[0]) and "limit" not in form(calls(da)[0])
-    assert actions(da) == [("/CMD_API_POP", "create"), ("/CMD_API_POP", "full_list")]
+    # Read back alone (type=quota for one user), not with the whole domain.
+    assert actions(da) == [("/CMD_API_POP", "create"), ("/CMD_API_POP", "list")]
+    assert (form(calls(da)[1])["type"], form(calls(da)[1])["user"]) == ("quota", "new")
     assert da.state.directadmin.mailbox("new@example.com").quota_mb == 0
 
 
