@@ -132,7 +132,7 @@ class Client:
     ):
         """Explicit settings, as `mailctl profile add` takes them.
 
-        provider: a provider name ("directadmin", "cpanel", "whm", "mailboxorg").
+        provider: a provider name (one of mailctl.providers.NAMES).
         url: the panel's base URL (https; plain http only for loopback or with
             allow_http); may be left out for a provider with a default URL.
         user: the login. secret: its password, token or API key; None reads

@@ -40,7 +40,7 @@ _DESTINATION_FIELDS = ("to", "destinations")
 
 def known_fields() -> tuple[str, ...]:
     """The columns a file may have: every provider's create options are known, so that a
-    column for another provider is refused by name ("cpanel takes no send limit")."""
+    column for another provider is refused by name ("PROVIDER takes no OPTION")."""
     return ("address", "password", "quota", "quota_mb", "suspend", *_DESTINATION_FIELDS,
             *providers.create_options(), *_INFORMATIONAL)
 
