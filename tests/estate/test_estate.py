@@ -315,3 +315,47 @@ def test_a_domain_moves_to_another_provider_with_passwords_only_in_the_report(cl
     assert "keeps no quota per mailbox" in result.stderr
     for password in stored.values():
         assert password not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_create_whose_answer_is_lost_mid_apply_is_settled_never_doubled(cli, emu, tmp_path, provider):
+    connect(cli, emu, provider)
+    path = tmp_path / "estate.toml"
+    path.write_text(f'[{provider}."example.com"]\nmailboxes = ["info", "sales", "new"]\n')
+    # The server applies the create, then the connection drops before the answer.
+    injected = emu.add_fault(kind="reset", when="after", **TABLE[provider].write_request)
+    report = tmp_path / "report.jsonl"
+
+    first = cli("apply", str(path), "--yes", "--generate", "--report", str(report))
+
+    assert injected.matched == 1
+    assert first.exit_code == 0, first.stderr
+    assert "Traceback" not in first.stderr
+    assert addresses(emu, provider) == ["info@example.com", NEW, "sales@example.com"]
+    assert [w for w in writes(emu) if w[0] == "create"] == [("create", NEW)]
+    [entry] = [json.loads(line) for line in report.read_text().splitlines()]
+    with emu.state.lock:
+        assert mail_state(emu, provider).mailbox(NEW).password == entry["password"]
+
+    emu.clear_requests()
+    again = cli("apply", str(path), "--yes")
+    assert again.exit_code == 0 and "In sync: nothing to do." in again.stderr
+    assert writes(emu) == []
+
+
+def test_no_password_of_apply_leaves_the_report(cli, emu, tmp_path):
+    connect(cli, emu, "directadmin")
+    path = tmp_path / "estate.toml"
+    path.write_text('[directadmin."example.com"]\nmailboxes = ["info", "sales", "new"]\n')
+    report = tmp_path / "report.jsonl"
+
+    result = cli("--debug", "apply", str(path), "--yes", "--generate", "--report", str(report))
+
+    assert result.exit_code == 0, result.stderr
+    [entry] = [json.loads(line) for line in report.read_text().splitlines()]
+    password = entry["password"]
+    assert password not in result.stdout + result.stderr
+    assert all(password not in request.url for request in emu.requests)
+    audit = tmp_path / "state" / "mailctl" / "audit.jsonl"
+    assert audit.exists() and password not in audit.read_text()
+    assert password not in path.read_text()
