@@ -1,4 +1,4 @@
-"""`python -m mailctl.emulator`: serve all four providers until SIGINT or SIGTERM.
+"""`python -m mailctl.emulator`: serve every provider app until SIGINT or SIGTERM.
 
 The URL goes to stdout (one line, flushed, so a script can read it, also with --port 0);
 the access log goes to stderr.
