@@ -29,7 +29,7 @@ DEFAULT_MAX_DELETES = 5
 PLAN_FORMAT = 1
 
 Jobs = Annotated[Optional[int], typer.Option("--jobs", metavar="N", min=1, max=MAX_JOBS,
-                                             help=f"Requests at once (reads default {READ_JOBS}, writes 4).")]
+                                             help=f"Requests at once (reads default {READ_JOBS}, writes as bulk runs).")]
 Prune = Annotated[bool, typer.Option("--prune", help="Delete what the file does not declare, in every domain "
                                                      "(or set prune = true for one domain).")]
 MapProfile = Annotated[
@@ -157,8 +157,10 @@ def apply(
     if deletes:
         question += f", deleting {len(deletes)} mailbox(es) and ALL MAIL in them"
     runtime.confirm(question + "?")
+    from mailctl.cli.bulk_run import DEFAULT_JOBS
+
     failed = _execute(runtime, backends, result, passwords, report_path, resume is not None,
-                      jobs=jobs or 4)
+                      jobs=jobs or DEFAULT_JOBS)
     after, _ = _plan(runtime, estate, prune=prune, jobs=jobs, backends=backends)
     if after.changes:
         runtime.out.message(f"Not in sync: {len(after.changes)} change(s) still pending "
