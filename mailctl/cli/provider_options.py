@@ -1,6 +1,6 @@
 """Command-line options that come from the provider specs rather than from a command's
 own signature: `profile add`'s profile options, `pop create`'s create options, and the
-profile options every server command may override for one run (WHM's --cpanel-user).
+profile options every server command may override for one run (per_command options).
 
 A command declares a parameter (`provider_options: dict`, or `create_options: dict` for
 the create options) and is decorated with the kind of options it takes; the decorator
