@@ -398,8 +398,8 @@ class Client:
         target, change = self._change(address, quota_mb, suspend_login, suspend_incoming)
         # Read first, as `pop set` does: the audit log then records each changed field's
         # previous value, and a missing mailbox is NotFound before any write.
-        self.backend.get_mailbox(target)
-        return self.backend.change_mailbox(target, change)
+        before = self.backend.get_mailbox(target)
+        return change.known_after(before, self.backend.change_mailbox(target, change))
 
     def check_change_mailbox(self, address: str, *, quota_mb: int | str | None = None,
                              suspend_login: bool | None = None, suspend_incoming: bool | None = None) -> None:

@@ -133,13 +133,13 @@ class AuditedBackend:
                 code = getattr(exc, "code", "interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
                 self._record(entry, "failed", code, getattr(exc, "message", None))
                 raise
-            self._add_changes(name, entry, result)
+            self._add_changes(name, entry, result, args, kwargs)
             self._record(entry, "ok", None, None)
             return result
 
         return audited
 
-    def _add_changes(self, method: str, entry: dict, result: Any) -> None:
+    def _add_changes(self, method: str, entry: dict, result: Any, args: tuple, kwargs: dict) -> None:
         """pop set: each changed field's previous and new value, where a read of the
         mailbox before the change is known (the CLI reads it to report the same)."""
         if method != "change_mailbox" or result is None:
@@ -149,7 +149,9 @@ class AuditedBackend:
         with self._seen_lock:
             before = self._seen.pop(entry["target"], None)
         if before is not None:
-            entry["changes"] = changed_fields(before, result)
+            change = kwargs.get("change", args[1] if len(args) > 1 else None)
+            after = change.known_after(before, result) if change is not None else result
+            entry["changes"] = changed_fields(before, after)
 
     def _record(self, entry: dict, outcome: str, code: str | None, message: str | None) -> None:
         entry["time"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
@@ -94,6 +94,15 @@ class MailboxChange:
         return cls(quota_mb=quota_mb,
                    suspend_login=suspend if "login" in chosen else None,
                    suspend_incoming=suspend if "incoming" in chosen else None)
+
+    def known_after(self, before: "Mailbox", after: "Mailbox") -> "Mailbox":
+        """`after` as the backend reported it, where what this change left alone and the
+        backend did not read again (None) is as it was `before`: a quota change leaves the
+        suspension as it was, and a backend need not re-read it to say so."""
+        if self.suspension_kinds() or after.suspended is not None:
+            return after
+        return replace(after, suspended=before.suspended,
+                       restrictions=before.restrictions if after.restrictions is None else after.restrictions)
 
     def describe(self) -> str:
         """What it changes, for a dry run and messages: "quota 500 MB, suspend login"."""

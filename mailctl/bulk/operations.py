@@ -153,7 +153,7 @@ def change(defaults: SetDefaults, suspend_kinds: tuple[str, ...]) -> Operation:
 
         wanted = defaults.change_for(row, suspend_kinds)
         before = backend.get_mailbox(row.address)
-        after = backend.change_mailbox(row.address, wanted)
+        after = wanted.known_after(before, backend.change_mailbox(row.address, wanted))
         return None if changed_fields(before, after) else "unchanged"
 
     def describe(row: Row, password_source: str) -> str:

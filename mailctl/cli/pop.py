@@ -247,7 +247,7 @@ def set_(
     backend.require("pop set")
     change = _change(backend, quota_mb, suspend, kinds)
     before = backend.get_mailbox(target)
-    after = backend.change_mailbox(target, change)
+    after = change.known_after(before, backend.change_mailbox(target, change))
     changes = changed_fields(before, after)
     if changes:
         runtime.out.message(f"Changed {target}: {changes_text(changes)}")

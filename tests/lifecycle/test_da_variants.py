@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from lifecycle_support import panel_for
-from provider_table import DOMAIN
+from provider_table import DOMAIN, SECRET
 
 SALES = f"sales@{DOMAIN}"
 TEAM = f"team@{DOMAIN}"
@@ -60,3 +60,36 @@ def test_a_newer_server_takes_the_writes_on_email_pop(cli, emu):
     panel = panel_for(cli, emu, "directadmin")
     assert cli("pop", "set", SALES, "--quota", "600", "--suspend").exit_code == 0
     assert panel.quota(SALES) == 600 and panel.suspended(SALES) == {"login"}
+
+
+def _domain_reads(emu) -> int:
+    from urllib.parse import parse_qsl
+
+    return sum(1 for r in emu.requests if r.path == "/CMD_API_POP"
+               and dict(parse_qsl(r.body.decode())).get("action") == "full_list")
+
+
+def test_a_quota_change_reads_that_mailbox_alone_and_keeps_its_suspension(cli, emu):
+    # A run of quota changes on one domain must not read the whole domain per change.
+    panel = panel_for(cli, emu, "directadmin")
+    assert cli("pop", "set", SALES, "--suspend").exit_code == 0
+    emu.clear_requests()
+    result = cli("--json", "pop", "set", SALES, "--quota", "2G")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["changes"] == {"quota_mb": [500, 2048]}
+    assert result.json["current"]["suspended"] is True and result.json["current"]["restrictions"] == ["login"]
+    assert _domain_reads(emu) == 1  # pop set's own read of the previous values, not the change's
+    assert panel.quota(SALES) == 2048 and panel.suspended(SALES) == {"login"}
+    entry = [e for e in cli("--json", "audit").json if e["command"] == "pop set"][-1]
+    assert entry["changes"] == {"quota_mb": [500, 2048]}
+
+
+def test_quota_changes_through_the_api_cost_no_domain_read(emu):
+    from mailctl.api import Client
+
+    with Client("directadmin", emu.url, "demo", SECRET, audit=False) as client:
+        before = _domain_reads(emu)
+        changed = client.change_mailbox(SALES, quota_mb="1G")
+        assert changed.quota_mb == 1024 and changed.suspended is False
+        assert _domain_reads(emu) == before + 1  # the API's read of the previous values
+    assert emu.state.directadmin.mailbox(SALES).quota_mb == 1024
