@@ -184,17 +184,13 @@ Kinds: an HTTP status ("500", "503", "429" — 429 sends `Retry-After: retry_aft
 1), "latency" (ms), "reset" (RST, no answer), "stall" (answer held for `seconds`,
 default 60, cut short by stop()), "truncate" (Content-Length larger than the body sent,
 then close), "nonjson" (200 with a body that is not JSON), "login_page" (DirectAdmin's
-HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "plesk"),
-HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "mailcow"),
-HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg", "virtualmin"),
-path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
-param; a Plesk packet's leading comment `<!-- &operation=mail.create& -->` reads as the
-field `operation`); provider names come from the registry (API 2 on `/json-api/cpanel` is
-HTML login page). Match on provider ("directadmin", "cpanel", "whm", "mailboxorg",
-"ispconfig"),
-path (prefix), method (JSON-RPC method), field ("NAME:VALUE", a form field or JSON-RPC
-param; ISPConfig's function is a field with an empty value, "mail_user_add:"); provider names come from the registry (API 2 on `/json-api/cpanel` is
-"cpanel"). The "login_page" fault sends the bare page, without X-DirectAdmin.
+HTML login page). Match on provider (any name of `registry.APPS`: "directadmin", "cpanel"
+— API 2 on `/json-api/cpanel` included —, "whm", "mailboxorg", "mailcow", "plesk",
+"ispconfig", "virtualmin"), path (prefix), method (JSON-RPC method), field ("NAME:VALUE",
+a form field or JSON-RPC param; a Plesk packet's leading comment
+`<!-- &operation=mail.create& -->` reads as the field `operation`; ISPConfig's function
+is a field with an empty value, "mail_user_add:"). The "login_page" fault sends the bare
+page, without X-DirectAdmin.
 `when="before"` (default): nothing is applied; `when="after"`: the change is
 applied, then the client gets the failure (a stall then answers late). It fires on the
 `nth` matching request (default 1) and the following ones, `count` times (default: once
