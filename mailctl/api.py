@@ -78,8 +78,9 @@ class _ProfileCredentials(Credentials):
     """A profile's credentials as the CLI reads them (MAILCTL_SECRET, then the keyring or
     the plaintext store), unless the caller gave the secret."""
 
-    def __init__(self, profile: "Profile", environ: Mapping[str, str], plaintext_dir: Path, secret: str | None):
-        super().__init__(profile, dict(environ), plaintext_dir)
+    def __init__(self, profile: "Profile", environ: Mapping[str, str], plaintext_dir: Path, secret: str | None,
+                 default_store: str | None = None):
+        super().__init__(profile, dict(environ), plaintext_dir, default_store=default_store)
         self._given = secret
 
     @property
@@ -207,13 +208,15 @@ class Client:
             name = validation.profile_name(name)
         else:
             name = environ.get("MAILCTL_PROFILE") or None
-        profile = resolve_profile(Config.load(path), name)
+        loaded = Config.load(path)
+        profile = resolve_profile(loaded, name)
         if options:
             profile.options = {**profile.options, **checked_options(profile.spec, dict(options))}
         if secret is not None:
             secret = _password(secret, "secret")
         client = cls.__new__(cls)
-        credentials = _ProfileCredentials(profile, environ, path.parent / "secrets", secret)
+        credentials = _ProfileCredentials(profile, environ, path.parent / "secrets", secret,
+                                          default_store=loaded.secret_store)
         client._setup(profile, credentials, environ, timeout, audit)
         return client
 

@@ -62,7 +62,9 @@ class Profile:
     ca_bundle: str | None = None
     insecure: bool = False
     pin_sha256: str | None = None
-    secret_store: str | None = None  # "plaintext" after an explicit opt-in; else the keyring
+    # "plaintext" or "keyring" when this profile chose; None: the config's default
+    # (`secret_store` at the top of config.toml), else the keyring.
+    secret_store: str | None = None
     # The provider's own options (spec.profile_options), by name; only those given.
     options: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -77,13 +79,13 @@ class Profile:
     def from_table(cls, name: str, table: dict[str, Any], path: Path) -> "Profile":
         missing = [key for key in ("provider", "url", "user") if not isinstance(table.get(key), str)]
         if missing:
-            raise ConfigError(f"{path}: profile {name!r} lacks {', '.join(missing)}")
+            raise _broken(f"{path}: profile {name!r} lacks {', '.join(missing)}", f"lacks {', '.join(missing)}")
         try:
             checked = _checked_values(table)
             own = {option.name: option for option in _provider_spec(checked["provider"]).profile_options}
             options = {key: own[key].value(table[key]) for key in own if key in table}
         except UsageError as exc:
-            raise ConfigError(f"{path}: profile {name!r}: {exc.message}") from None
+            raise _broken(f"{path}: profile {name!r}: {exc.message}", exc.message) from None
         reserved = ("provider", "url", "user", *OPTIONAL_KEYS, *options)
         extra = {key: value for key, value in table.items() if key not in reserved}
         return cls(name=name, options=options, extra=extra, **checked)
@@ -105,6 +107,14 @@ class Profile:
         for option in self.spec.profile_options:
             data[option.name] = self.options.get(option.name, False if option.kind == "flag" else None)
         return data
+
+
+def _broken(message: str, reason: str) -> ConfigError:
+    """A profile table this version cannot use; `reason` is what is wrong, without the
+    file and the profile (profile list shows it in the profile's row)."""
+    error = ConfigError(message)
+    error.reason = reason
+    return error
 
 
 def _provider_spec(name: str) -> "ProviderSpec":
@@ -135,11 +145,17 @@ def _checked_values(table: dict[str, Any]) -> dict[str, Any]:
         if not _PIN.fullmatch(pin):
             raise UsageError(f"pin_sha256 {values['pin_sha256']!r} is not a SHA-256 fingerprint (64 hex digits)")
         values["pin_sha256"] = pin
-    store = values.get("secret_store")
-    if store not in (None, "keyring", "plaintext"):
-        raise UsageError(f"secret_store must be 'keyring' or 'plaintext', not {store!r}")
-    values["secret_store"] = "plaintext" if store == "plaintext" else None
+    values["secret_store"] = checked_store(values.get("secret_store"), "secret_store")
     return values
+
+
+SECRET_STORES = ("keyring", "plaintext")
+
+
+def checked_store(value: Any, where: str) -> str | None:
+    if value is not None and value not in SECRET_STORES:
+        raise UsageError(f"{where} must be 'keyring' or 'plaintext', not {value!r}")
+    return value
 
 
 class Config:
@@ -170,11 +186,26 @@ class Config:
             raise ConfigError(f"{path}: [profiles] must hold one table per profile, like [profiles.NAME]")
         if "default" in raw and not isinstance(raw["default"], str):
             raise ConfigError(f"{path}: 'default' must be a profile name")
+        try:
+            checked_store(raw.get("secret_store"), "secret_store")
+        except UsageError as exc:
+            raise ConfigError(f"{path}: {exc.message} (the default of every profile, at the top)") from None
         return cls(path, raw)
 
     @property
     def default_name(self) -> str | None:
         return self.raw.get("default")
+
+    @property
+    def secret_store(self) -> str | None:
+        """Where the secrets of profiles that did not choose are kept (`secret_store` at
+        the top of the file: "plaintext" on a machine without a keyring)."""
+        return self.raw.get("secret_store")
+
+    def set_secret_store(self, store: str) -> None:
+        # At the top of the file, before the tables, where a person looks for it.
+        self.raw = {"secret_store": checked_store(store, "secret_store"),
+                    **{key: value for key, value in self.raw.items() if key != "secret_store"}}
 
     def names(self) -> list[str]:
         return sorted(self.raw.get("profiles", {}))
@@ -183,17 +214,35 @@ class Config:
         return [self.get(name) for name in self.names()]
 
     def get(self, name: str) -> Profile:
-        table = self.raw.get("profiles", {}).get(name)
-        if table is None:
+        self.check_known(name)
+        return Profile.from_table(name, self.raw["profiles"][name], self.path)
+
+    def problem(self, name: str) -> str | None:
+        """What makes the profile NAME unusable (an unknown provider a newer version
+        wrote, a bad value), or None when it loads. One broken profile leaves the
+        others usable: only commands that use it fail."""
+        try:
+            self.get(name)
+        except ConfigError as exc:
+            return getattr(exc, "reason", exc.message)
+        return None
+
+    def table(self, name: str) -> dict[str, Any]:
+        """The profile's table as the file holds it, checked or not."""
+        self.check_known(name)
+        return self.raw["profiles"][name]
+
+    def check_known(self, name: str) -> None:
+        """NotFound naming the profiles there are, unless NAME is one of them."""
+        if name not in self.raw.get("profiles", {}):
             known = ", ".join(self.names()) or "none yet; add one with 'mailctl profile add'"
             raise NotFound(f"no profile named {name!r} (profiles: {known})")
-        return Profile.from_table(name, table, self.path)
 
     def put(self, profile: Profile) -> None:
         self.raw.setdefault("profiles", {})[profile.name] = profile.to_table()
 
     def remove(self, name: str) -> None:
-        self.get(name)
+        self.check_known(name)  # a profile this version cannot use can still be removed
         del self.raw["profiles"][name]
         if self.raw.get("default") == name:
             del self.raw["default"]

@@ -23,8 +23,12 @@ if TYPE_CHECKING:
 
 SERVICE = "mailctl"
 SECRET_ENV = "MAILCTL_SECRET"
-_REMEDY = (
-    f"set {SECRET_ENV} for this run, or store the secret in a plaintext file (mode 0600) with "
+# Where secrets are kept, over the profile's own choice and the config's default
+# (`secret_store` at the top of config.toml): flag > environment > profile > default.
+STORE_ENV = "MAILCTL_SECRET_STORE"
+REMEDY = (
+    f"set {SECRET_ENV} for this run, or keep secrets in plaintext files (mode 0600): once for every profile with "
+    f"{STORE_ENV}=plaintext or secret_store = \"plaintext\" at the top of config.toml, or for this profile with "
     "'mailctl session login --store plaintext'"
 )
 
@@ -36,10 +40,10 @@ def _keyring():
         import keyring.errors
         from keyring.backends import fail
     except Exception as exc:  # pragma: no cover - broken installation
-        raise KeyringUnavailable(f"cannot load the keyring library ({exc}); {_REMEDY}") from None
+        raise KeyringUnavailable(f"cannot load the keyring library ({exc}); {REMEDY}") from None
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
-        raise NoKeyringBackend(f"no usable OS keyring found; {_REMEDY}")
+        raise NoKeyringBackend(f"no usable OS keyring found; {REMEDY}")
     return keyring
 
 
@@ -50,17 +54,19 @@ def _keyring_call(action: Callable, *args):
     except keyring.errors.PasswordDeleteError:
         return None
     except keyring.errors.KeyringLocked:
-        raise KeyringUnavailable(f"the OS keyring is locked; unlock it, or {_REMEDY}") from None
+        raise KeyringUnavailable(f"the OS keyring is locked; unlock it, or {REMEDY}") from None
     except keyring.errors.KeyringError as exc:
-        raise KeyringUnavailable(f"the OS keyring failed ({exc}); {_REMEDY}") from None
+        raise KeyringUnavailable(f"the OS keyring failed ({exc}); {REMEDY}") from None
 
 
 class Credentials:
     """The secret (and provider session) of one profile."""
 
     def __init__(self, profile: "Profile", environ: dict[str, str], plaintext_dir: Path,
-                 warn: Callable[[str], None] | None = None):
+                 warn: Callable[[str], None] | None = None, default_store: str | None = None):
         self.profile = profile
+        self.default_store = default_store  # the config's secret_store
+        self.chosen_store: str | None = None  # --store of this run, over everything else
         self.environ = environ
         self.plaintext_dir = plaintext_dir
         self._warn = warn or (lambda text: None)
@@ -77,8 +83,29 @@ class Credentials:
 
     # -- where the secret lives --------------------------------------------------------
     @property
+    def store(self) -> str:
+        """"keyring" or "plaintext": MAILCTL_SECRET_STORE, else the profile's own choice,
+        else the config's default, else the keyring."""
+        return self.chosen_store or store_for(self.profile, self.environ, self.default_store)
+
+    @property
     def _plaintext(self) -> bool:
-        return self.profile.secret_store == "plaintext"
+        return self.store == "plaintext"
+
+    def keyring_missing(self) -> bool:
+        """Whether the secret would go to an OS keyring this machine does not have."""
+        if self._plaintext:
+            return False
+        try:
+            _keyring()
+        except NoKeyringBackend:
+            return True
+        return False
+
+    def check_store(self) -> None:
+        """KeyringUnavailable (naming the remedies) unless a secret could be kept where it
+        would go; asked before anyone types a secret that could not be kept."""
+        self._read("")
 
     def _file(self, suffix: str = "") -> Path:
         return self.plaintext_dir / f"{self.profile.name}{suffix}"
@@ -166,6 +193,14 @@ class Credentials:
         except NoKeyringBackend:
             if not self._session_in_process():
                 raise
+
+
+def store_for(profile: "Profile", environ, default_store: str | None = None) -> str:
+    from mailctl.config import checked_store
+
+    from_environment = environ.get(STORE_ENV) or None
+    checked_store(from_environment, STORE_ENV)
+    return from_environment or profile.secret_store or default_store or "keyring"
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -256,18 +291,18 @@ def read_password_file(path: Path, what: str = "password", warn: Callable[[str],
     return _first_line(text, f"{what} in {path}")
 
 
-def prompt_hidden(env: "Environment", prompt: str, *, confirm: bool) -> str:
+NEW_PASSWORD_REMEDY = "use --password-stdin, --password-file PATH or --generate"
+
+
+def prompt_hidden(env: "Environment", prompt: str, *, confirm: bool, remedy: str = NEW_PASSWORD_REMEDY) -> str:
+    """A secret typed at a hidden prompt (twice when `confirm`), asked again after an
+    empty answer or a mismatch; without a terminal (or with --no-input) a UsageError
+    naming `remedy`, the way to give it instead."""
+    from mailctl import prompts
+
     if not env.can_prompt:
-        raise UsageError(
-            f"{prompt.lower()} needed but there is no terminal to ask on: "
-            "use --password-stdin, --password-file PATH or --generate"
-        )
-    first = env.getpass(f"{prompt}: ")
-    if not first:
-        raise UsageError(f"{prompt.lower()} is empty")
-    if confirm and env.getpass(f"{prompt} (again): ") != first:
-        raise UsageError("the two passwords do not match")
-    return first
+        raise UsageError(f"{prompt[0].lower()}{prompt[1:]} needed but {prompts.why_not_asking(env)}: {remedy}")
+    return prompts.secret(env, prompt, confirm=confirm, what=f"{prompt[0].lower()}{prompt[1:]}")
 
 
 class PasswordSource:

@@ -699,6 +699,8 @@ SESSION_COLUMNS = (
     Column("session", "Session"),
 )
 SESSION_ERROR_COLUMN = Column("error", "Error", free_text=True)
+# profile list: what makes a profile unusable (one a newer version wrote), when one is.
+PROFILE_ERROR_COLUMN = Column("error", "Error", free_text=True, table=lambda v: v or "")
 RESULT_COLUMNS = (
     Column("address", "Address"),
     Column("outcome", "Outcome"),

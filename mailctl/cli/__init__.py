@@ -90,8 +90,7 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.exceptions.Abort:
-        env.stderr.write("\nmailctl: interrupted\n")
-        return EXIT_INTERRUPTED
+        return _interrupted(env)
     except click.UsageError as error:
         from mailctl.errors import UsageError
 
@@ -111,9 +110,8 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
             if error.ctx:
                 env.stderr.write(f"Try '{error.ctx.command_path} --help' for help.\n")
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        env.stderr.write("\nmailctl: interrupted\n")
-        return EXIT_INTERRUPTED
+    except (KeyboardInterrupt, _CtrlC):
+        return _interrupted(env)
     except (Exception, SystemExit) as error:
         # The reader (head, jq -e ...) went away: that is their choice, not an error.
         # click turns EPIPE into exit 1, and other code may wrap it; look down the chain.
@@ -134,6 +132,31 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
         raise
     finally:
         runtime.close()
+
+
+class _CtrlC(Exception):
+    """Ctrl-C in a command, carried past typer, which would turn it into a silent exit 130."""
+
+
+def _interruptible(invoke):
+    def invoke_command(ctx):
+        try:
+            return invoke(ctx)
+        except KeyboardInterrupt:
+            raise _CtrlC() from None
+
+    return invoke_command
+
+
+def _interrupted(env: Environment) -> int:
+    """Ctrl-C: the terminal echoed ^C where the cursor was (often after a prompt), so the
+    message starts a new line, and the shell's prompt gets a line of its own."""
+    try:
+        env.stderr.write("\nmailctl: interrupted\n")
+        env.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return EXIT_INTERRUPTED
 
 
 def _broken_pipe(error: BaseException | None, env: Environment) -> bool:
@@ -211,6 +234,7 @@ def _command(app, argv: Sequence[str]):
 
         command = typer.main.get_command(_pruned(app, path) if path else app)
         helptext.add_to(command)
+        command.invoke = _interruptible(command.invoke)
         _COMMANDS[path] = command
     return _COMMANDS[path]
 

@@ -64,6 +64,8 @@ def export(
     for profile in runtime.selected_profiles():
         backends[profile.name] = runtime.backend(profile)
         backends[profile.name].require("pop list")
+    for error in runtime.unusable_profiles.values():
+        raise error  # an export that silently left a profile out would be read as complete
     keys = [(profile, name) for profile, backend in backends.items()
             for name in (names or [domain.name for domain in backend.list_domains()])]
     live, failed = read(backends, keys, jobs=jobs or READ_JOBS)

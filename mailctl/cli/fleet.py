@@ -28,7 +28,8 @@ def across(runtime: "Runtime", profiles: "Sequence[Profile]", read: "Callable[[P
         return [{PROFILE_FIELD: profile.name, **row} for row in read(profile)]
 
     results: dict[str, list[dict]] = {}
-    failures: dict[str, MailctlError] = {}
+    # A selected profile this version cannot use (runtime.selected_profiles) failed too.
+    failures: dict[str, MailctlError] = dict(runtime.unusable_profiles)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs or DEFAULT_JOBS, len(profiles))),
                             thread_name_prefix="mailctl-profile") as pool:
         futures = {profile.name: pool.submit(one, profile) for profile in profiles}
@@ -41,9 +42,11 @@ def across(runtime: "Runtime", profiles: "Sequence[Profile]", read: "Callable[[P
 
 
 def finish(runtime: "Runtime", failures: dict[str, MailctlError], total: int) -> None:
-    """The failed profiles' error lines, then exit 6 naming them (nothing when none failed)."""
+    """The failed profiles' error lines, then exit 6 naming them (nothing when none failed).
+    `total`: the profiles read; the unusable ones left out of them count as well."""
     if not failures:
         return
+    total += len(runtime.unusable_profiles)
     for name, error in failures.items():
         line = MailctlError(f"{name}: {error.message}", provider=error.provider)
         line.code = error.code

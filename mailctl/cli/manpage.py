@@ -216,12 +216,15 @@ DESCRIPTION = [
 def _environment() -> list[tuple[str, str]]:
     from mailctl.audit import STATE_DIR_ENV
     from mailctl.config import CONFIG_DIR_ENV
-    from mailctl.credentials import SECRET_ENV
+    from mailctl.credentials import SECRET_ENV, STORE_ENV
 
     return [
         ("MAILCTL_PROFILE", "The profile to use when --profile is not given."),
         (SECRET_ENV, "The profile's secret (password, login key or API token) for this run, used instead of "
                      "the stored one; for scripts and CI. Never put it on a command line."),
+        (STORE_ENV, "Where secrets are kept: 'keyring' or 'plaintext' (mode-0600 files, for hosts without a "
+                    "keyring). Over a profile's own choice and secret_store at the top of config.toml; "
+                    "'session login --store' is over it."),
         (CONFIG_DIR_ENV, "The directory holding config.toml (and the opt-in plaintext secrets), instead of "
                          "the platform's user configuration directory."),
         (STATE_DIR_ENV, "The directory holding the audit log, instead of the platform's user state directory."),
@@ -241,8 +244,9 @@ def _files() -> list[tuple[str, str]]:
          "The profiles (on Linux; $MAILCTL_CONFIG_DIR/config.toml when that is set). Written atomically, "
          "mode 0600; it never holds a secret. Keys a newer mailctl wrote are kept."),
         (f"~/.config/{PROG}/secrets/",
-         "Secrets of profiles whose owner opted in to plaintext storage with 'mailctl session login "
-         "--store plaintext' (for hosts without a keyring): one file per profile, mode 0600."),
+         "Secrets of profiles whose owner opted in to plaintext storage (for hosts without a keyring): "
+         "secret_store = \"plaintext\" at the top of config.toml for every profile, $MAILCTL_SECRET_STORE, "
+         "or 'mailctl session login --store plaintext' for one. One file per profile, mode 0600."),
         (f"~/.local/state/{PROG}/audit.jsonl",
          "The audit log: one JSON line per create, delete or password change, never a secret. "
          "'mailctl audit' shows it."),

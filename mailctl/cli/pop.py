@@ -312,10 +312,14 @@ def delete(
     backend = runtime.backend(overrides=provider_options)
     backend.require("pop delete")
     backend.check_delete(keep_data=keep_data)
-    runtime.confirm(_delete_question([str(t) for t in targets], keep_data))
+    missing = _missing_before_asking(runtime, backend, targets)
+    if missing is None:
+        runtime.confirm(_delete_question([str(t) for t in targets], keep_data))
 
     if len(targets) == 1:
         try:
+            if missing is not None:
+                raise missing
             backend.delete_mailbox(targets[0], keep_data=keep_data)
         except NotFound as missing:
             if not missing_ok:
@@ -355,6 +359,17 @@ def delete(
         runtime.out.records(results, RESULT_COLUMNS)
     if failed:
         raise PartialFailure(f"{len(failed)} of {len(results)} mailboxes could not be deleted")
+
+
+def _missing_before_asking(runtime, backend, targets) -> NotFound | None:
+    """One mailbox about to be asked about: read it first (one request), so that one that
+    is not there is said at once, not after a question about ALL ITS MAIL. Without a
+    question (--yes, no terminal) the delete alone is sent, and says the same."""
+    if len(targets) != 1 or not runtime.will_ask:
+        return None
+    if backend.find_mailbox(targets[0]) is not None:
+        return None
+    return NotFound(f"no mailbox {targets[0]}", provider=backend.provider)
 
 
 def _delete_question(addresses: list[str], keep_data: bool) -> str:

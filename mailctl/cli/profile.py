@@ -20,10 +20,14 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Profile name (letters, digits, . _ -).")],
     provider: Annotated[
-        str, typer.Option("--provider", metavar="|".join(providers.NAMES), help="The panel or API.",
-                          autocompletion=completers.providers)
-    ],
-    user: Annotated[str, typer.Option("--user", help="Login name on the panel / API account name.")],
+        Optional[str], typer.Option("--provider", metavar="|".join(providers.NAMES),
+                                    help="The panel or API (asked for on a terminal when left out).",
+                                    autocompletion=completers.providers)
+    ] = None,
+    user: Annotated[
+        Optional[str], typer.Option("--user", help="Login name on the panel / API account name (asked for on a "
+                                                   "terminal when left out).")
+    ] = None,
     url: Annotated[
         Optional[str],
         typer.Option("--url", help="Base URL, e.g. https://panel.example.com:2222 (optional where the provider "
@@ -45,11 +49,14 @@ def add(
     default: Annotated[bool, typer.Option("--default", help="Make it the default profile.")] = False,
     provider_options: dict = None,
 ) -> None:
-    """Add a profile. The first profile becomes the default."""
+    """Add a profile. The first profile becomes the default. On a terminal, what is left
+    out of --provider, --url and --user is asked for, and the URL can be checked."""
+    from mailctl.cli import profile_questions
     from mailctl.config import Profile
 
     runtime = ctx.obj
     name = validation.profile_name(name)
+    provider, url, user, asked = profile_questions.complete(runtime, provider, url, user, allow_http=allow_http)
     spec = providers.spec(validation.provider(provider))
     user = validation.login_user(user)
     if url is None:
@@ -70,6 +77,8 @@ def add(
         name=name, provider=spec.name, url=url, user=user, ca_bundle=str(ca_bundle) if ca_bundle else None,
         insecure=insecure, pin_sha256=pin_sha256, options=options,
     )
+    if asked:
+        profile_questions.offer_check(runtime, profile)
     replaced = None
     with runtime.editing_config() as config:
         if name in config.names():
@@ -135,11 +144,29 @@ def list_(ctx: typer.Context) -> None:
     """List profiles."""
     from mailctl.output import PROFILE_COLUMNS
 
+    from mailctl.output import PROFILE_ERROR_COLUMN
+
     runtime = ctx.obj
     config = runtime.config
-    rows = [p.to_json(default=p.name == config.default_name) for p in config.profiles()]
-    runtime.out.records(rows, PROFILE_COLUMNS,
+    rows = [_listed(config, name) for name in config.names()]
+    # A profile this version cannot use is listed with what is wrong with it, in a last
+    # column that is there only then (JSON rows always have "error").
+    broken = any(row["error"] for row in rows)
+    runtime.out.records(rows, PROFILE_COLUMNS + ((PROFILE_ERROR_COLUMN,) if broken else ()),
                         empty="No profiles yet: mailctl profile add NAME --provider ... --url ... --user ...")
+
+
+def _listed(config, name: str) -> dict:
+    from mailctl.config import OPTIONAL_KEYS
+
+    default = name == config.default_name
+    problem = config.problem(name)
+    if problem is None:
+        return {**config.get(name).to_json(default=default), "error": None}
+    table = config.table(name)
+    row = {"name": name, **{key: table.get(key) if isinstance(table.get(key), str) else None
+                            for key in ("provider", "url", "user")}, "default": default}
+    return {**row, **{key: None for key in OPTIONAL_KEYS}, "error": problem}
 
 
 @app.command("show")
@@ -165,18 +192,23 @@ def remove(
     """Remove a profile and forget its stored credentials."""
     from mailctl.errors import KeyringUnavailable, NoKeyringBackend
 
+    from mailctl.cli import profile_removal
+
     runtime = ctx.obj
     name = validation.profile_name(name)
+    profile_removal.confirm_if_default(runtime, name)
     with runtime.editing_config() as config:
-        profile = config.get(name)
+        profile = profile_removal.as_stored(config, name)
+        was_default = config.default_name == name
         config.remove(name)
+        left = profile_removal.default_left(config, name, was_default)
     try:
         runtime.credentials(profile).forget()
     except NoKeyringBackend:
         pass  # no keyring on this machine: no secret of the profile can be in one
     except KeyringUnavailable as exc:
         runtime.out.warn(f"could not remove stored credentials: {exc.message}")
-    runtime.out.message(f"Removed profile {name!r}")
+    runtime.out.message(f"Removed profile {name!r}" + (f"; {left}" if left else ""))
 
 
 @app.command("use")

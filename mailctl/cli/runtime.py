@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from mailctl import validation
 from mailctl.environment import Environment
-from mailctl.errors import Declined, UsageError
+from mailctl.errors import UsageError
 from mailctl.output import Output
 
 if TYPE_CHECKING:
@@ -44,6 +44,10 @@ class Runtime:
     secrets: set = field(default_factory=set)
     _audit_log: object = None
     _redactor: object = None
+    # Profiles selected with others (-p several, a glob, --all-profiles) that this version
+    # cannot use (ConfigError by name): left out, and reported as failed, so one profile a
+    # newer mailctl wrote does not stop the read of all the others.
+    unusable_profiles: dict = field(default_factory=dict)
 
     @property
     def out(self) -> Output:
@@ -105,7 +109,7 @@ class Runtime:
             if not names:
                 raise NotFound("no profile configured: add one with 'mailctl profile add NAME --provider ... "
                                "--url ... --user ...'")
-            return [config.get(name) for name in names]
+            return self._usable(names)
         chosen: list[str] = []
         for pattern in self.options.profiles:
             if _is_glob(pattern):
@@ -115,7 +119,18 @@ class Runtime:
             else:
                 matched = [validation.profile_name(pattern)]
             chosen += [name for name in matched if name not in chosen]
-        return [config.get(name) for name in chosen]
+        return self._usable(chosen)
+
+    def _usable(self, names: "list[str]") -> "list[Profile]":
+        from mailctl.errors import ConfigError
+
+        profiles = []
+        for name in names:
+            try:
+                profiles.append(self.config.get(name))
+            except ConfigError as error:
+                self.unusable_profiles[name] = error
+        return profiles
 
     def profile(self) -> "Profile":
         from mailctl.config import resolve_profile
@@ -134,7 +149,8 @@ class Runtime:
     def credentials(self, profile: "Profile") -> "Credentials":
         from mailctl.credentials import Credentials
 
-        return Credentials(profile, dict(self.env.environ), self.config_path.parent / "secrets", warn=self.out.warn)
+        return Credentials(profile, dict(self.env.environ), self.config_path.parent / "secrets", warn=self.out.warn,
+                           default_store=self.config.secret_store)
 
     # -- talking to a server -------------------------------------------------------------
     def transport(self, profile: "Profile") -> "Transport":
@@ -179,17 +195,21 @@ class Runtime:
 
     # -- asking the user -----------------------------------------------------------------
     def confirm(self, question: str) -> None:
-        """Ask yes/no on the terminal; --yes answers for the user. Without a terminal the
-        answer cannot be given, so the run stops (exit 2) instead of guessing."""
+        """Ask yes/no on the terminal; --yes answers for the user. Without a terminal (or
+        with --no-input) the answer cannot be given, so the run stops (exit 2) instead of
+        guessing."""
+        from mailctl import prompts
+
         if self.options.yes:
             return
         if not self.env.can_prompt:
-            raise UsageError(f"{question} -- not asking without a terminal: pass --yes to confirm")
-        self.env.stderr.write(f"{question} [y/N] ")
-        self.env.stderr.flush()
-        answer = self.env.stdin.readline().strip().lower()
-        if answer not in ("y", "yes"):
-            raise Declined("not confirmed; nothing was changed")
+            raise UsageError(f"{question} -- not asking: {prompts.why_not_asking(self.env)}; pass --yes to confirm")
+        prompts.confirm(self.env, question)
+
+    @property
+    def will_ask(self) -> bool:
+        """Whether confirm() will put a question to the user (no --yes, a terminal)."""
+        return not self.options.yes and self.env.can_prompt
 
 
 def _is_glob(name: str) -> bool:

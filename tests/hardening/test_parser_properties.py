@@ -444,7 +444,7 @@ def test_config_files(tmp_path_factory, content):
         assert profile.url.startswith(("https://", "http://")) and validation.url(profile.url, allow_http=True)
         assert isinstance(profile.user, str) and profile.user
         assert isinstance(profile.insecure, bool)
-        assert profile.secret_store in (None, "plaintext")
+        assert profile.secret_store in (None, "keyring", "plaintext")
         for key in ("ca_bundle", "pin_sha256"):
             assert getattr(profile, key) is None or isinstance(getattr(profile, key), str)
         # The provider's own options: only the ones its spec declares, of their kind.
