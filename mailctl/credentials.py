@@ -139,10 +139,8 @@ class Credentials:
         if self._secret is None:
             self._secret = self.environ.get(SECRET_ENV) or self._read("")
         if not self._secret:
-            raise NoCredentials(
-                f"no stored credentials for profile {self.profile.name!r}: run 'mailctl session login' "
-                f"or set {SECRET_ENV}"
-            )
+            # The CLI adds how to give one (mailctl/cli/hints.py): `session login`, -p NAME and all.
+            raise NoCredentials(f"no stored credentials for profile {self.profile.name!r}")
         return self._secret
 
     def has_stored_secret(self) -> bool:

@@ -91,10 +91,32 @@ class NotFound(MailctlError):
 
 
 class AuthError(MailctlError):
-    """Credentials rejected, permission missing, or none stored. Never retried."""
+    """Credentials rejected, permission missing, or none stored. Never retried.
+
+    A backend says what the server refused; it does not name the command that fixes it:
+    that depends on the profile, the command and where the secret came from, which the
+    CLI knows (mailctl/cli/hints.py)."""
 
     exit_code = EXIT_AUTH
     code = "auth"
+    # Whether a working secret would cure it (so the hint is how to give one).
+    secret_refused = True
+
+
+class PermissionDenied(AuthError):
+    """The server accepted the login, which may not do this (a user-level account, a
+    token or login key without the right): another secret of the same login would not
+    help, so it is never reported as a wrong one."""
+
+    code = "permission"
+    secret_refused = False
+
+
+class OldPasswordRefused(AuthError):
+    """A mailbox's own old password was refused (`passwd --self`): an authentication
+    failure, but of the mailbox, so storing another profile secret would not help."""
+
+    secret_refused = False
 
 
 class NoCredentials(AuthError):
@@ -103,6 +125,7 @@ class NoCredentials(AuthError):
 
 class KeyringUnavailable(AuthError):
     code = "keyring_unavailable"
+    secret_refused = False
 
 
 class NoKeyringBackend(KeyringUnavailable):

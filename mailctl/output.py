@@ -661,6 +661,8 @@ def _field_text(value: Any) -> str:
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),
+    # The account that owns it (WHM root without --cpanel-user lists every account's).
+    Column("owner", "Owner"),
 )
 PROFILE_COLUMNS = (
     Column("name", "Name"),

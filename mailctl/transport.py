@@ -163,7 +163,10 @@ class Transport:
                     f"TLS certificate of {host} could not be verified: give the profile a CA bundle "
                     "(profile add --ca-bundle PATH) or pin its certificate (--pin); --insecure skips the check"
                 )
-            return TransportError(f"TLS handshake with {host} failed: {detail}")
+            if _PLAIN_HTTP_ANSWER.search(detail):
+                # The first bytes back were not a TLS record: an HTTP server spoke plain text.
+                return TransportError(f"{host} did not answer TLS: is it a plain http port?")
+            return TransportError(f"TLS handshake with {host} failed: {_tls_reason(detail)}")
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return TransportError(f"timed out connecting to {host} after {self.settings.connect_timeout:g}s")
         if isinstance(exc, (requests.exceptions.ReadTimeout, requests.exceptions.Timeout)):
@@ -266,6 +269,19 @@ def _redact_header(name: str, value: str, fields: frozenset[str]) -> str:
         scheme = value.split(" ", 1)[0] if " " in value else ""
         return f"{scheme} {REDACTED}".strip()
     return value
+
+
+# OpenSSL's words for a first answer that is no TLS record (by version: 1.1/3.0, 3.2+).
+_PLAIN_HTTP_ANSWER = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|RECORD_LAYER_FAILURE|record layer failure"
+                                r"|PACKET_LENGTH_TOO_LONG|packet length too long")
+_OPENSSL_REASON = re.compile(r"\[SSL(?:: [A-Z0-9_]+)?\] ([^(\]']+?)\s*(?:\(_ssl\.c:\d+\))")
+
+
+def _tls_reason(detail: str) -> str:
+    """OpenSSL's own reason ("tlsv1 alert internal error") out of the exception repr
+    requests wraps it in (`SSLError(1, '[SSL: ...] ... (_ssl.c:1006)')`)."""
+    match = _OPENSSL_REASON.search(detail)
+    return match.group(1) if match else detail
 
 
 def _short(exc: Exception) -> str:

@@ -74,6 +74,16 @@ def checked_create_options(spec: "ProviderSpec", quota_mb: int | None, options: 
     return taken
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """What to try when a command found nothing: why, and the options to run the same
+    command again with. The CLI writes the command out for the profile at hand
+    (mailctl/cli/hints.py); the options must be the command's own."""
+
+    why: str
+    options: tuple[str, ...] = ()
+
+
 @dataclass
 class BackendContext:
     profile: "Profile"
@@ -188,6 +198,10 @@ class Backend:
     # -- domains and mailboxes ------------------------------------------------------------
     def list_domains(self) -> "list[Domain]":
         raise self._unsupported("domain list")
+
+    def empty_domains_hint(self) -> Suggestion | None:
+        """What to suggest when list_domains() found none (no request is made)."""
+        return None
 
     def list_mailboxes(self, domain: str) -> "list[Mailbox]":
         raise self._unsupported("pop list")

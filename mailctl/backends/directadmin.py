@@ -14,14 +14,16 @@ sending it again."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, ClassVar
 
 from mailctl import validation
 from mailctl.backends import directadmin_parse as parse
-from mailctl.backends.base import Backend as BaseBackend
+from mailctl.backends.base import Backend as BaseBackend, Suggestion
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AlreadyExists, AuthError, MailctlError, NotFound, ProviderRefused, UsageError
+from mailctl.errors import (AlreadyExists, AuthError, MailctlError, NotFound, OldPasswordRefused, PermissionDenied,
+                            ProviderRefused, UsageError)
 from mailctl.models import AccountPasswordChange, Alias, Domain, Mailbox
 
 if TYPE_CHECKING:
@@ -33,6 +35,9 @@ SHOW_DOMAINS = "CMD_API_SHOW_DOMAINS"
 POP = "CMD_API_POP"
 EMAIL_POP = "CMD_API_EMAIL_POP"
 USER_PASSWD = "CMD_API_USER_PASSWD"
+# How CMD_CHANGE_EMAIL_PASSWORD words a wrong old password (or address), as opposed to a
+# new password it refuses.
+_CREDENTIALS_REFUSED = re.compile(r"e-?mail(?: address)? or password", re.IGNORECASE)
 CHANGE_EMAIL_PASSWORD = "CMD_CHANGE_EMAIL_PASSWORD"
 FORWARDERS = "CMD_API_EMAIL_FORWARDERS"
 
@@ -68,12 +73,12 @@ class Backend(BaseBackend):
         self._check_login(self.ctx.secret())
         return None
 
-    def _check_login(self, secret: str) -> None:
+    def _check_login(self, secret: str, *, acting: bool = True) -> None:
+        login_as = self.ctx.option("login_as") if acting else None
         hint = "check the user name and secret" + (
-            f", and that {self.ctx.profile.user} may log in as {self.ctx.option('login_as')}"
-            if self.ctx.option("login_as") else ""
+            f", and that {self.ctx.profile.user} may log in as {login_as}" if login_as else ""
         ) + f" (a login key must allow {LOGIN_TEST})"
-        reply = self._post(LOGIN_TEST, [], auth=(self._login_name(), secret), safe=True, login=True)
+        reply = self._post(LOGIN_TEST, [], auth=(self._login_name(acting), secret), safe=True, login=True)
         try:
             parse.parse_result(reply, LOGIN_TEST, hint)
         except ProviderRefused as refusal:
@@ -91,6 +96,14 @@ class Backend(BaseBackend):
         names = parse.parse_list(self._call(SHOW_DOMAINS, [], safe=True), SHOW_DOMAINS, self._auth_hint(SHOW_DOMAINS))
         owner = self._acting_user()
         return [Domain(name.strip().lower(), owner=owner) for name in names]
+
+    def empty_domains_hint(self) -> Suggestion | None:
+        # SHOW_DOMAINS lists the login's own domains: an admin or reseller usually has
+        # none, its users' domains are reached by logging in as them (admin|user).
+        if self.ctx.option("login_as"):
+            return None
+        return Suggestion(f"no domain belongs to {self.ctx.profile.user} itself; an admin or reseller reaches "
+                          "a user's domains by acting as that user", ("--login-as", "USER"))
 
     def list_mailboxes(self, domain: str) -> list[Mailbox]:
         entries = self._mailbox_entries(domain)
@@ -143,8 +156,18 @@ class Backend(BaseBackend):
 
         def send() -> None:
             reply = self._post(CHANGE_EMAIL_PASSWORD, fields, auth=None, safe=False)
-            parse.parse_result(reply, CHANGE_EMAIL_PASSWORD,
-                               "the server wants a panel login for the self-service page")
+            try:
+                parse.parse_result(reply, CHANGE_EMAIL_PASSWORD,
+                                   "the server wants a panel login for the self-service page")
+            except ProviderRefused as refusal:
+                # error=1 is also a too weak new password; only the credentials answer
+                # ("wrong e-mail address or password") is an authentication failure.
+                if not any(_CREDENTIALS_REFUSED.search(line) for line in [refusal.message, *refusal.details]):
+                    raise
+                raise OldPasswordRefused(
+                    f"DirectAdmin did not accept the old password of {address} (it says the same for an address "
+                    f"that does not exist): {refusal.message}", provider=self.provider, details=refusal.details,
+                ) from None
 
         self._settle(send, applied=None, action=f"the password change of {address}")
 
@@ -155,12 +178,20 @@ class Backend(BaseBackend):
         fields = [("username", user), ("passwd", password), ("passwd2", password), ("options", "yes")]
         fields += [(service, "yes") for service in services]
 
+        # DirectAdmin answers a user-level login's USER_PASSWD as it answers a wrong
+        # secret (the login page). The login is checked first, so that answer can be
+        # told for what it is: a permission the login lacks, not a secret to replace.
+        self._check_login(self.ctx.secret(), acting=False)
+
         def send() -> None:
             # The profile's own login, not login_as: an account's password is changed by
             # the admin or reseller above it, not by acting as a user.
             reply = self._call(USER_PASSWD, fields, safe=False, acting=False)
             try:
                 parse.parse_result(reply, USER_PASSWD, self._auth_hint(USER_PASSWD, acting=False))
+            except AuthError:
+                raise self._not_permitted(USER_PASSWD, "only admins and resellers may change an account's "
+                                          "password") from None
             except ProviderRefused as refusal:
                 raise ProviderRefused(f"DirectAdmin refused to change the password of account {user}: "
                                       f"{refusal.message}", provider=self.provider, details=refusal.details) from None
@@ -470,12 +501,17 @@ class Backend(BaseBackend):
     def _acting_user(self) -> str:
         return self.ctx.option("login_as") or self.ctx.profile.user
 
+    def _not_permitted(self, command: str, why: str) -> PermissionDenied:
+        user = self.ctx.profile.user
+        return PermissionDenied(
+            f"DirectAdmin accepted the login of {user} but not {command}: {why} (and a login key must allow "
+            f"{command}); use a profile that logs in as one: 'mailctl profile add NAME --provider {self.provider} "
+            f"--url {self.ctx.profile.url} --user ADMIN'", provider=self.provider)
+
     def _auth_hint(self, command: str, *, acting: bool = True) -> str:
         who = self._login_name(acting)
-        hint = f"check the secret of {who} (mailctl session login); a login key must allow {command}"
-        if command == USER_PASSWD:
-            hint += "; only admins and resellers may change an account's password"
-        elif acting and self.ctx.option("login_as"):
+        hint = f"check the secret of {who}; a login key must allow {command}"
+        if acting and self.ctx.option("login_as"):
             hint += f"; and {self.ctx.profile.user} must be allowed to log in as {self.ctx.option('login_as')}"
         return hint
 

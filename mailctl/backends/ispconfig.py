@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from mailctl.backends import base
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AuthError, BadResponse, NotFound, ProviderRefused, TransportError
+from mailctl.errors import AuthError, BadResponse, NotFound, PermissionDenied, ProviderRefused, TransportError
 from mailctl.models import Domain, Mailbox, NewMailbox
 from mailctl.transport import parse_json
 from mailctl.validation import Address
@@ -185,8 +185,8 @@ class Backend(base.Backend):
         try:
             return self._send(session, function, params, safe)
         except _SessionExpired:
-            raise AuthError(f"{LABEL} rejected the session it had just issued ({function}); "
-                            "run 'mailctl session login'", provider=PROVIDER) from None
+            raise AuthError(f"{LABEL} rejected the session it had just issued ({function})",
+                            provider=PROVIDER) from None
 
     def _send(self, session: str, function: str, params: dict[str, Any], safe: bool) -> Any:
         try:
@@ -195,7 +195,7 @@ class Backend(base.Backend):
             if fault.message == SESSION_EXPIRED:
                 raise _SessionExpired() from None
             if fault.message == NO_PERMISSION:
-                raise AuthError(f"{LABEL} remote user {self.ctx.profile.user!r} may not call {function} "
+                raise PermissionDenied(f"{LABEL} remote user {self.ctx.profile.user!r} may not call {function} "
                                 "(grant its function group under System > Remote Users)", provider=PROVIDER) from None
             raise self._refused(fault) from None
 

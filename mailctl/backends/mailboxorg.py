@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from mailctl.backends import base
 from mailctl.backends.jsonrpc import JsonRpcClient, RpcFault
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AlreadyExists, AuthError, BadResponse, MailctlError, NotFound, ProviderRefused
+from mailctl.errors import AlreadyExists, AuthError, BadResponse, MailctlError, NotFound, PermissionDenied, ProviderRefused
 from mailctl.models import Alias, Domain, Mailbox, MailboxChange, NewMailbox
 from mailctl import validation
 from mailctl.validation import Address
@@ -51,7 +51,7 @@ class _SessionInvalid(Exception):
     """Error 253 on a call: the stored session expired or is unknown."""
 
 
-class _Denied(AuthError):
+class _Denied(PermissionDenied):
     """Error 2 on a call made with a valid session: not permitted (exit 4). For a domain
     or mailbox outside the account the server says the same, so callers that can check
     the account's state do."""
@@ -139,7 +139,7 @@ class Backend(base.Backend):
             if fault.code == ACCESS_DENIED:
                 error = AuthError(
                     f"{LABEL} refused the login of account {self.account!r} (error {fault.code}): "
-                    "check the account name and secret, then run 'mailctl session login'",
+                    "check the account name and secret",
                     provider=PROVIDER,
                 )
                 self._refused_login = (secret, error)
@@ -170,8 +170,7 @@ class Backend(base.Backend):
             return self._send(session, method, params, safe)
         except _SessionInvalid:
             raise AuthError(
-                f"{LABEL} rejected the session it had just issued ({method}, error {SESSION_INVALID}); "
-                "run 'mailctl session login'",
+                f"{LABEL} rejected the session it had just issued ({method}, error {SESSION_INVALID})",
                 provider=PROVIDER,
             ) from None
 

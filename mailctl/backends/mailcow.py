@@ -21,7 +21,8 @@ from urllib.parse import quote, urlsplit
 from mailctl.backends import base
 from mailctl.backends import mailcow_parse as parse
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused, TransportError, UsageError
+from mailctl.errors import (AuthError, BadResponse, MailctlError, NotFound, PermissionDenied, ProviderRefused,
+                            TransportError, UsageError)
 from mailctl.models import Alias, Domain, Mailbox, MailboxChange, NewMailbox
 from mailctl.transport import parse_json
 from mailctl.validation import Address
@@ -102,8 +103,8 @@ class Backend(base.Backend):
                                   provider=PROVIDER)
         if not response.content.strip():
             # No key accepted: mailcow answers an empty page, never an empty result.
-            raise AuthError("mailcow answered with an empty page: the API key was not accepted "
-                            "(run 'mailctl session login')", provider=PROVIDER)
+            raise AuthError("mailcow answered with an empty page: the API key was not accepted",
+                            provider=PROVIDER)
         return parse_json(response, LABEL)
 
     @staticmethod
@@ -118,13 +119,13 @@ class Backend(base.Backend):
     @staticmethod
     def _auth_error(status: int, message: str, what: str) -> AuthError:
         if status == 403 and "read/write" in message:
-            return AuthError(f"mailcow refused {what}: the API key is read-only (HTTP 403: {message}); "
+            return PermissionDenied(f"mailcow refused {what}: the API key is read-only (HTTP 403: {message}); "
                              "writes need a read-write key", provider=PROVIDER)
         if status == 403:
-            return AuthError(f"mailcow denied {what} (HTTP 403: {message or 'forbidden'})", provider=PROVIDER)
+            return PermissionDenied(f"mailcow denied {what} (HTTP 403: {message or 'forbidden'})", provider=PROVIDER)
         return AuthError(f"mailcow refused the API key (HTTP 401: {message or 'authentication failed'}); "
                          "it is not retried, as mailcow bans addresses after failed keys: check the key "
-                         "and the key's IP allow-list, then run 'mailctl session login'", provider=PROVIDER)
+                         "and the key's IP allow-list", provider=PROVIDER)
 
     def _get(self, path: str) -> Any:
         return self._request("GET", f"get/{path}", safe=True)

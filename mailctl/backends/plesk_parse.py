@@ -119,8 +119,8 @@ def results(root: ET.Element, operator: str, operation: str, what: str) -> list[
 def error_for(code: int | None, message: str, what: str) -> MailctlError:
     shown = message.strip()[:300]
     if code in AUTH_CODES:
-        return AuthError(f"{LABEL} refused {what} (errcode {code}): {shown}; check the login and secret "
-                         "(mailctl session login), and that the login may use the XML API", provider=PROVIDER)
+        return AuthError(f"{LABEL} refused {what} (errcode {code}): {shown}; check the login and secret, "
+                         "and that the login may use the XML API", provider=PROVIDER)
     if code == NO_OBJECT:
         return NotFound(f"{LABEL}: {what}: no such object (errcode {code}): {shown}", provider=PROVIDER)
     return ProviderRefused(f"{LABEL} refused {what} (errcode {code}): {shown}", provider=PROVIDER)

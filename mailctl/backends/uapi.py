@@ -96,8 +96,7 @@ class PanelHttp:
         return AuthError(
             f"{self.label} rejected the credentials of {self.ctx.profile.user} (HTTP {status}): the API token "
             "or password is wrong, expired, limited to other IP addresses or lacks a permission. "
-            "Not retried: repeated failures lock the user or IP out (cPHulk); "
-            "fix it with 'mailctl session login'",
+            "Not retried: repeated failures lock the user or IP out (cPHulk)",
             provider=self.provider,
         )
 

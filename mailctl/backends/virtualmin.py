@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from mailctl.backends.base import Backend as BaseBackend
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused, TransportError, UsageError
+from mailctl.errors import (AuthError, BadResponse, MailctlError, NotFound, PermissionDenied, ProviderRefused,
+                            TransportError, UsageError)
 from mailctl.models import Domain, Mailbox
 from mailctl.transport import parse_json
 
@@ -219,8 +220,8 @@ class Backend(BaseBackend):
         status = response.status_code
         user = self.ctx.profile.user
         if status in (401, 403):
-            raise AuthError(f"{LABEL} did not accept the login of {user} (HTTP {status}): check the password "
-                            "(mailctl session login); the remote API needs a master administrator",
+            raise AuthError(f"{LABEL} did not accept the login of {user} (HTTP {status}): check the password; "
+                            "the remote API needs a master administrator",
                             provider=self.provider)
         if status == 405:
             raise PostRefused(
@@ -241,7 +242,7 @@ class Backend(BaseBackend):
         if body.startswith(b"ERROR:"):
             text = body.decode("utf-8", "replace").strip().splitlines()[0]
             if "not allowed" in text.lower():
-                raise AuthError(f"{LABEL} does not let {user} run remote commands ({text}): in Virtualmin 8.1 "
+                raise PermissionDenied(f"{LABEL} does not let {user} run remote commands ({text}): in Virtualmin 8.1 "
                                 "the remote API is for master administrators", provider=self.provider)
             raise ProviderRefused(f"{LABEL} refused {program}: {text}", provider=self.provider)
         try:

@@ -5,6 +5,7 @@
   whose parameters (`pass`, not `password`) and answer differ. A profile with
   `legacy_api` speaks the API 0 form for servers that know nothing else; answers of
   either shape are understood whatever was asked.
+- `domain list` without an account lists every account's (`whm_accounts`, `listaccts`).
 - Mailbox commands run the cPanel account's UAPI Email functions through
   `uapi_cpanel`, whose `data.uapi` is the same answer object cPanel gives, so the
   Email logic is `uapi.EmailAccount`, shared with the cpanel backend. The account is
@@ -28,7 +29,7 @@ from mailctl.backends.uapi import (
     uapi_data,
 )
 from mailctl.backends.writes import settle_write
-from mailctl.errors import AuthError, BadResponse, MailctlError, NotFound, ProviderRefused, UsageError
+from mailctl.errors import BadResponse, MailctlError, NotFound, PermissionDenied, ProviderRefused, UsageError
 from mailctl.models import AccountPasswordChange
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ LEGACY_HINT = (
 _PROBE_DOMAIN = "mailctl-login-check.invalid"
 
 
-class _AclDenied(AuthError):
+class _AclDenied(PermissionDenied):
     """A `cpanelresult` "Access denied": WHM accepted the token, whose ACLs do not cover
     the call (exit 4, never retried)."""
 
@@ -192,8 +193,9 @@ class Backend(MailboxRules):
         return owner
 
     def _email(self, domain: str | None) -> EmailAccount:
-        account = self._account(domain)
+        return self._email_of(self._account(domain))
 
+    def _email_of(self, account: str) -> EmailAccount:
         def call(function: str, params: dict[str, str], *, safe: bool, action: str) -> Any:
             fields = {"cpanel.user": account, "cpanel.module": "Email", "cpanel.function": function, **params}
             data = self._whm("uapi_cpanel", fields, safe=safe, action=f"{action} (as {account})")
@@ -206,7 +208,17 @@ class Backend(MailboxRules):
         return self._email(domain)
 
     def list_domains(self) -> "list[Domain]":
-        return self._email(None).list_domains()
+        if self.ctx.option("cpanel_user") is not None:
+            return self._email(None).list_domains()
+        # No account chosen: every account the login owns (root: all of them).
+        from mailctl.backends import whm_accounts
+
+        data = self._whm("listaccts", {"want": "user"}, safe=True, action="listing the accounts (listaccts)")
+        accounts = whm_accounts.account_names(data, self.provider)
+        domains = whm_accounts.domains_of_accounts(accounts, lambda account: self._email_of(account).list_domains())
+        for domain in domains:
+            self._owners.setdefault(domain.name, domain.owner)  # no getdomainowner for them later
+        return domains
 
     def list_mailboxes(self, domain: str) -> "list[Mailbox]":
         return self._email(domain).list_mailboxes(domain)

@@ -85,6 +85,9 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
     except MailctlError as error:
         if _broken_pipe(error, env):
             return _closed_stdout(env)
+        from mailctl.cli import hints
+
+        hints.add_to(error, runtime, _named_command(app, argv))
         runtime.out.error(error)
         return error.exit_code
     except click.exceptions.Exit as done:

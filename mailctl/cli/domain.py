@@ -27,5 +27,12 @@ def list_(ctx: typer.Context, provider_options: dict = None) -> None:
         runtime.out.records(rows, (Column("profile", "Profile"),) + DOMAIN_COLUMNS)
         fleet.finish(runtime, failures, len(profiles))
         return
-    domains = runtime.backend(overrides=provider_options).list_domains()
-    runtime.out.records([d.to_json() for d in domains], DOMAIN_COLUMNS)
+    backend = runtime.backend(overrides=provider_options)
+    domains = backend.list_domains()
+    empty = None
+    if not domains:
+        from mailctl.cli import hints
+
+        suggestion = backend.empty_domains_hint()
+        empty = hints.rerun(runtime, ("domain", "list"), suggestion) if suggestion else None
+    runtime.out.records([d.to_json() for d in domains], DOMAIN_COLUMNS, empty=empty)

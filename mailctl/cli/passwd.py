@@ -74,7 +74,9 @@ def passwd(
         elif password_stdin:
             old_password = _first_line(runtime.env.read_stdin_line(), "old password on stdin")
         else:
-            old_password = prompt_hidden(runtime.env, f"Current password of {target}", confirm=False)
+            old_password = prompt_hidden(runtime.env, f"Current password of {target}", confirm=False,
+                                         remedy="use --old-password-file PATH, or --password-stdin with the old "
+                                                "password on the first line and the new one on the second")
         runtime.register_secret(old_password)
     password, generated = source.read(runtime.env, f"New password for {target}", warn=runtime.out.warn)
     runtime.register_secret(password)

@@ -14,7 +14,8 @@ SPEC = ProviderSpec(
     suspend_kinds=("login",),
     profile_options=(
         Option("login_as", "--login-as", "act as USER (admin|USER login).", metavar="USER",
-               check=validation.account_user, label="Login as"),
+               check=validation.account_user, label="Login as", per_command=True,
+               command_help="act as USER for this run (admin|USER login; default: the profile's)."),
     ),
     create_options=(
         Option("send_limit", "--send-limit", "messages per day (server default if omitted).", metavar="N",

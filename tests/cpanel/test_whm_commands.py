@@ -213,13 +213,6 @@ def test_invalid_cpanel_user_is_refused_before_any_request(cli, whm):
     assert whm.requests == []
 
 
-def test_domain_list_without_an_account_is_a_usage_error(cli, whm):
-    result = cli("domain", "list")
-    assert result.exit_code == 2
-    assert "--cpanel-user" in result.stderr
-    assert whm.requests == []
-
-
 def test_domain_list_with_cpanel_user(cli, whm):
     result = cli("--json", "domain", "list", "--cpanel-user", "demo")
     assert (result.exit_code, [d["name"] for d in result.json]) == (0, ["example.com"])

@@ -1,0 +1,123 @@
+"""The hints that follow an error: the command that fixes it, written exactly as the user
+would type it, for the profile at hand.
+
+A backend says what the server refused (mailctl.errors.AuthError and its kinds); what
+to type next depends on things only the command line knows: which profile it was and
+whether `-p NAME` is needed to reach it again, which command ran (a rejected `session
+login` is not cured by running it once more), and where the secret came from (a wrong
+MAILCTL_SECRET is not cured by storing another secret). Those hints are built here,
+and only here."""
+
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING, Sequence
+
+from mailctl.errors import AuthError, MailctlError, NoCredentials
+
+if TYPE_CHECKING:
+    from mailctl.cli.runtime import Runtime
+    from mailctl.config import Profile
+
+SECRET_ENV = "MAILCTL_SECRET"
+LOGIN = ("session", "login")
+
+
+def command(runtime: "Runtime", profile: "Profile | None", *words: str) -> str:
+    """`mailctl [-p NAME] WORDS...` quoted for a message: `-p NAME` only when the profile
+    is not the one mailctl picks without it (the default, or the only profile)."""
+    parts = ["mailctl"]
+    if profile is not None and not _reached_without_flag(runtime, profile.name):
+        parts += ["-p", profile.name]
+    parts += list(words)
+    return "'" + " ".join(_quoted(part) for part in parts) + "'"
+
+
+def replace_profile_command(profile: "Profile", **changes: str) -> str:
+    """`mailctl profile add NAME --replace ...` that recreates `profile` as it is, except for
+    `changes` (flag name without dashes -> value, e.g. user="USER"): `--replace` starts
+    from nothing, so every setting the profile has must be given again."""
+    from mailctl import validation
+
+    values = {"provider": profile.provider, "url": profile.url, "user": profile.user, **changes}
+    parts = ["mailctl", "profile", "add", profile.name, "--replace"]
+    for flag in ("provider", "url", "user"):
+        parts += [f"--{flag}", values[flag]]
+    if profile.url.startswith("http://"):
+        try:
+            validation.url(profile.url, allow_http=False)
+        except MailctlError:
+            parts.append("--allow-http")
+    if profile.ca_bundle:
+        parts += ["--ca-bundle", profile.ca_bundle]
+    if profile.insecure:
+        parts.append("--insecure")
+    if profile.pin_sha256:
+        parts += ["--pin-sha256", profile.pin_sha256]
+    for option in profile.spec.profile_options:
+        value = profile.options.get(option.name)
+        if option.kind == "flag":
+            if value:
+                parts.append(option.flag)
+        elif value is not None:
+            parts += [option.flag, str(value)]
+    return "'" + " ".join(_quoted(part) for part in parts) + "'"
+
+
+def rerun(runtime: "Runtime", words: Sequence[str], suggestion) -> str:
+    """A backend's suggestion (mailctl.backends.base.Suggestion) to run the same command
+    with other options, as one line."""
+    try:
+        profile = runtime.profile()
+    except MailctlError:
+        profile = None
+    return f"{suggestion.why}: {command(runtime, profile, *words, *suggestion.options)}"
+
+
+def add_to(error: MailctlError, runtime: "Runtime", words: Sequence[str]) -> None:
+    """Append to `error` the command that fixes it, when that is something the CLI knows
+    better than the backend (see the module docstring)."""
+    if not isinstance(error, AuthError):
+        return
+    try:
+        profile = runtime.profile()
+    except MailctlError:  # several profiles, none configured: the hint would guess
+        return
+    hint = _auth_hint(error, runtime, profile, tuple(words))
+    if hint:
+        error.message = f"{error.message}; {hint}"
+
+
+def _auth_hint(error: AuthError, runtime: "Runtime", profile: "Profile", words: tuple) -> str | None:
+    from_env = bool(runtime.env.environ.get(SECRET_ENV))
+    if isinstance(error, NoCredentials):
+        return f"run {command(runtime, profile, *LOGIN)} or set {SECRET_ENV}"
+    if not error.secret_refused:
+        return None
+    if words == LOGIN:
+        # The secret was typed (or piped) just now: nothing was stored, and running the
+        # same login again only helps with another secret -- or another user name.
+        return (f"nothing was stored; if {profile.user} is not the right user name, change it with "
+                f"{replace_profile_command(profile, user='USER')}")
+    if from_env:
+        return (f"the secret came from {SECRET_ENV}: correct it, or run 'unset {SECRET_ENV}' to use the one "
+                f"stored for profile {profile.name!r}")
+    return f"store the right secret with {command(runtime, profile, *LOGIN)}"
+
+
+def _reached_without_flag(runtime: "Runtime", name: str) -> bool:
+    from mailctl.config import resolve_profile
+
+    # Not the profile MAILCTL_PROFILE names: typed in another shell, the command would
+    # reach the config's default.
+    try:
+        return resolve_profile(runtime.config, None).name == name
+    except MailctlError:
+        return False
+
+
+def _quoted(word: str) -> str:
+    # Single quotes would end the quoted command of the message; placeholders such as
+    # USER and PATH stay as they are.
+    quoted = shlex.quote(word)
+    return quoted if not quoted.startswith("'") else '"' + word.replace('"', '\\"') + '"'
