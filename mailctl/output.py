@@ -661,7 +661,7 @@ def _field_text(value: Any) -> str:
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),
-    # The account that owns it (WHM root without --cpanel-user lists every account's).
+    # The account it belongs to (a server-wide login lists every account's domains).
     Column("owner", "Owner"),
 )
 PROFILE_COLUMNS = (

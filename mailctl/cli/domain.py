@@ -12,8 +12,10 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)  # plain help: se
 @app.command("list")
 @provider_opts.run_options
 def list_(ctx: typer.Context, provider_options: dict = None) -> None:
-    """List the domains the profile can manage (several profiles: -p twice, a glob, or
-    --all-profiles, read at once, with a profile column)."""
+    """List the domains the profile can manage. Columns: domain, mailboxes (where the
+    provider counts them), owner (the account the domain belongs to: a server-wide
+    login lists every account's domains). Several profiles: -p twice, a glob, or
+    --all-profiles, read at once, with a profile column first."""
     from mailctl.output import DOMAIN_COLUMNS, Column
 
     runtime = ctx.obj
