@@ -37,6 +37,9 @@ def across(runtime: "Runtime", profiles: "Sequence[Profile]", read: "Callable[[P
             try:
                 results[name] = future.result()
             except MailctlError as exc:
+                from mailctl.cli import hints
+
+                hints.add_to(exc, runtime, (), next(p for p in profiles if p.name == name))
                 failures[name] = exc
     return [row for profile in profiles for row in results.get(profile.name, [])], failures
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Sequence
 
+from mailctl.credentials import SECRET_ENV
 from mailctl.errors import AuthError, MailctlError, NoCredentials
 
 if TYPE_CHECKING:
     from mailctl.cli.runtime import Runtime
     from mailctl.config import Profile
 
-SECRET_ENV = "MAILCTL_SECRET"
 LOGIN = ("session", "login")
 
 
@@ -74,17 +74,21 @@ def rerun(runtime: "Runtime", words: Sequence[str], suggestion) -> str:
     return f"{suggestion.why}: {command(runtime, profile, *words, *suggestion.options)}"
 
 
-def add_to(error: MailctlError, runtime: "Runtime", words: Sequence[str]) -> None:
+def add_to(error: MailctlError, runtime: "Runtime", words: Sequence[str],
+           profile: "Profile | None" = None) -> None:
     """Append to `error` the command that fixes it, when that is something the CLI knows
-    better than the backend (see the module docstring)."""
+    better than the backend (see the module docstring). `words`: the command that ran;
+    `profile`: the one that failed (default: the command line's one profile)."""
     if not isinstance(error, AuthError):
         return
-    try:
-        profile = runtime.profile()
-    except MailctlError:  # several profiles, none configured: the hint would guess
-        return
+    if profile is None:
+        try:
+            profile = runtime.profile()
+        except MailctlError:  # several profiles, none configured: the hint would guess
+            return
     hint = _auth_hint(error, runtime, profile, tuple(words))
-    if hint:
+    # An error met twice (a profile's, raised again at the end) gets the hint once.
+    if hint and not error.message.endswith(hint):
         error.message = f"{error.message}; {hint}"
 
 
@@ -108,8 +112,8 @@ def _auth_hint(error: AuthError, runtime: "Runtime", profile: "Profile", words: 
 def _reached_without_flag(runtime: "Runtime", name: str) -> bool:
     from mailctl.config import resolve_profile
 
-    # Not the profile MAILCTL_PROFILE names: typed in another shell, the command would
-    # reach the config's default.
+    # What the config picks by itself (its default, or its only profile), not what
+    # MAILCTL_PROFILE says: a hint may well be typed in another shell.
     try:
         return resolve_profile(runtime.config, None).name == name
     except MailctlError:
@@ -117,7 +121,9 @@ def _reached_without_flag(runtime: "Runtime", name: str) -> bool:
 
 
 def _quoted(word: str) -> str:
-    # Single quotes would end the quoted command of the message; placeholders such as
-    # USER and PATH stay as they are.
-    quoted = shlex.quote(word)
-    return quoted if not quoted.startswith("'") else '"' + word.replace('"', '\\"') + '"'
+    """A shell word that fits inside the single quotes around the whole command:
+    double quotes where quoting is needed (placeholders such as USER stay bare)."""
+    if shlex.quote(word) == word:
+        return word
+    escaped = "".join("\\" + ch if ch in '"$`\\' else ch for ch in word)
+    return f'"{escaped}"'

@@ -158,6 +158,9 @@ def _status_of_several(runtime) -> None:
             backend = runtime.backend(profile)
             state = backend.status()
         except MailctlError as exc:
+            from mailctl.cli import hints
+
+            hints.add_to(exc, runtime, ("session", "status"), profile)
             failed.append(profile.name)
             row = info.to_json()
             row.update(secret_source=_source_or_none(credentials), error=exc.message, error_code=exc.code)

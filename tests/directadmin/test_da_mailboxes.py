@@ -20,7 +20,7 @@ def test_domain_list_json_plain_and_table(cli, da):
         {"name": "example.com", "mailbox_count": None, "owner": "demo"},
         {"name": "second.test", "mailbox_count": None, "owner": "demo"},
     ]
-    assert cli("-o", "plain", "domain", "list").stdout == "example.com\t-\nsecond.test\t-\n"
+    assert cli("-o", "plain", "domain", "list").stdout == "example.com\t-\tdemo\nsecond.test\t-\tdemo\n"
     table = cli("domain", "list", tty=True).stdout
     assert "Domain" in table and "second.test" in table and "other.test" not in table
     assert {r.path for r in calls(da)} == {"/CMD_API_SHOW_DOMAINS"}

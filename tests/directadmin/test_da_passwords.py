@@ -103,12 +103,12 @@ def test_self_service_with_the_old_password_from_a_file_and_a_prompt(cli, emu, a
     assert emu.state.directadmin.mailbox("sales@example.com").password == STRONGER
 
 
-def test_self_service_with_a_wrong_old_password_is_refused(cli, emu, answer_format):
+def test_self_service_with_a_wrong_old_password_is_an_authentication_failure(cli, emu, answer_format):
     add_profile(cli, emu, "da", "demo")
     result = cli("--json", "passwd", "info@example.com", "--self", "--password-stdin",
                  stdin=f"not-the-password\n{STRONG}\n")
-    assert result.exit_code == 1
-    assert result.error_json["error"]["message"] == "Unable to change password"
+    assert result.exit_code == 4
+    assert result.error_json["error"]["message"].endswith(": Unable to change password")
     assert emu.state.directadmin.mailbox("info@example.com").password == MAILBOX_SECRET
 
 
@@ -136,7 +136,8 @@ def test_account_passwd_changes_system_ftp_and_database(cli, emu, answer_format)
     assert result.json == {"user": "demo", "changed": True, "services": ["system", "ftp", "database"]}
     user = emu.state.directadmin.users["demo"]
     assert (user.password, user.ftp_password, user.db_password) == (STRONG, STRONG, STRONG)
-    sent = form(calls(emu)[0])
+    assert [r.path for r in calls(emu)] == ["/CMD_API_LOGIN_TEST", "/CMD_API_USER_PASSWD"]
+    sent = form(calls(emu)[1])
     assert (sent["username"], sent["options"], sent["system"], sent["ftp"], sent["database"]) == (
         "demo", "yes", "yes", "yes", "yes")
 
@@ -148,7 +149,7 @@ def test_account_passwd_no_db_leaves_the_database_password(cli, emu, answer_form
     assert "system, ftp" in result.stderr
     user = emu.state.directadmin.users["demo"]
     assert (user.password, user.ftp_password, user.db_password) == (STRONG, STRONG, SECRET)
-    assert "database" not in form(calls(emu)[0])
+    assert "database" not in form(calls(emu, "/CMD_API_USER_PASSWD")[0])
 
 
 def test_account_passwd_uses_the_admins_own_login_not_login_as(cli, emu, answer_format):
@@ -156,7 +157,7 @@ def test_account_passwd_uses_the_admins_own_login_not_login_as(cli, emu, answer_
     result = cli("account", "passwd", "demo", "--password-stdin", stdin=STRONG + "\n")
     assert result.exit_code == 0, result.stderr
     assert emu.state.directadmin.users["demo"].password == STRONG
-    assert basic_user(calls(emu)[0]) == "admin"
+    assert [basic_user(r) for r in calls(emu)] == ["admin", "admin"]  # the login check too
 
 
 def test_account_passwd_of_an_unknown_user_is_refused_plainly(cli, emu, answer_format):
@@ -169,6 +170,7 @@ def test_account_passwd_of_an_unknown_user_is_refused_plainly(cli, emu, answer_f
 def test_account_passwd_as_a_plain_user_says_it_needs_an_admin_or_reseller(cli, da):
     result = cli("account", "passwd", "demo", "--password-stdin", stdin=STRONG + "\n")
     assert result.exit_code == 4
+    assert result.stderr.startswith("mailctl: error: DirectAdmin accepted the login of demo but not")
     assert "only admins and resellers may change an account's password" in result.stderr
     assert da.state.directadmin.users["demo"].password == SECRET
 

@@ -41,7 +41,7 @@ def test_whm_access_denied_envelope_on_account_passwd_is_a_permission_failure(cl
     assert limited_whm.state.cpanel.accounts["demo"].password == "demo-secret"
 
 
-def test_whm_access_denied_in_json_mode_is_code_auth(cli, emu):
+def test_whm_access_denied_in_json_mode_is_code_permission(cli, emu):
     emu.state.whm.add_token("root", LIMITED, acls=["passwd"])  # may not act as a cPanel account
     connect(cli, emu, "whm", secret=LIMITED)
 
@@ -49,7 +49,7 @@ def test_whm_access_denied_in_json_mode_is_code_auth(cli, emu):
 
     assert result.exit_code == 4
     error = result.error_json["error"]
-    assert error["code"] == "auth" and "Access denied" in error["message"]
+    assert error["code"] == "permission" and "Access denied" in error["message"]
 
 
 def test_whm_login_with_a_token_limited_elsewhere_is_accepted_with_a_warning(cli, emu):

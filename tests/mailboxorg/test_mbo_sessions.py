@@ -171,7 +171,7 @@ def test_access_denied_on_a_call_is_exit_4_and_never_logs_in_again(cli, mbo, log
 
     assert result.exit_code == 4
     error = result.error_json["error"]
-    assert error["code"] == "auth" and "error 2" in error["message"]
+    assert error["code"] == "permission" and "error 2" in error["message"]
     assert wire.calls() == ["domain.list"]
 
 

@@ -185,7 +185,7 @@ def test_the_read_only_key_is_refused_on_writes_with_exit_4(cli, read_only, mc, 
     result = create(cli)
     assert result.exit_code == 4
     error = result.error_json["error"]
-    assert error["code"] == "auth" and "read-only" in error["message"]
+    assert error["code"] == "permission" and "read-only" in error["message"]
     assert len(wire.bodies("add/mailbox")) == 1  # never retried
     assert mc.addresses() == DEFAULT
     assert cli("--yes", "pop", "delete", "info@example.com").exit_code == 4
