@@ -213,7 +213,9 @@ class Backend(MailboxRules):
         # No account chosen: every account the login owns (root: all of them).
         from mailctl.backends import whm_accounts
 
-        data = self._whm("listaccts", {"want": "user"}, safe=True, action="listing the accounts (listaccts)")
+        # WHM API 1's output columns: only the user names travel, not every account's record.
+        data = self._whm("listaccts", {"api.columns.enable": "1", "api.columns.a": "user"}, safe=True,
+                         action="listing the accounts (listaccts)")
         accounts = whm_accounts.account_names(data, self.provider)
         domains = whm_accounts.domains_of_accounts(accounts, lambda account: self._email_of(account).list_domains())
         for domain in domains:

@@ -154,7 +154,17 @@ def _listaccts(world: World, login: WhmLogin, form: dict[str, str]) -> tuple[Any
         rows.append({**fields, "email": "", "plan": "default", "suspended": int(account.suspended),
                      "suspendreason": "not suspended" if not account.suspended else "suspended",
                      "maxpop": "unlimited"})
-    return {"acct": rows}, []
+    return {"acct": [_columns(row, form) for row in rows]}, []
+
+
+def _columns(row: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+    """WHM API 1 output columns: with `api.columns.enable=1`, only the returns named by
+    `api.columns.a`, `api.columns.b`, ... (in order of the letter)."""
+    if form.get("api.columns.enable") != "1":
+        return row
+    wanted = [value for key, value in sorted(form.items())
+              if key.startswith("api.columns.") and len(key) == len("api.columns.a") and key[-1].isalpha()]
+    return {name: row[name] for name in wanted if name in row}
 
 
 _API1: dict[str, Api1] = {

@@ -38,6 +38,8 @@ def test_root_lists_every_accounts_domains_with_the_owner(cli, emu):
     ]
     sent = [(r.path, form(r).get("cpanel.user"), form(r).get("cpanel.function")) for r in emu.requests]
     assert sent[0] == ("/json-api/listaccts", None, None)
+    # Only the user names are asked for (WHM's output columns), not every account's record.
+    assert (form(emu.requests[0])["api.columns.enable"], form(emu.requests[0])["api.columns.a"]) == ("1", "user")
     assert sorted(sent[1:]) == [("/json-api/uapi_cpanel", user, "list_mail_domains")
                                 for user in ("alice", "demo", "rita")]
     assert all(form(r)["api.version"] == "1" for r in emu.requests)

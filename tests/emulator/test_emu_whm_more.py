@@ -30,6 +30,13 @@ def test_listaccts_root_and_reseller(emu, whm):
     assert [r["user"] for r in whm("listaccts", search="dem").json()["data"]["acct"]] == ["demo"]
 
 
+def test_listaccts_output_columns(emu, whm):
+    rows = whm("listaccts", **{"api.columns.enable": "1", "api.columns.a": "user",
+                               "api.columns.b": "owner"}).json()["data"]["acct"]
+    assert rows == [{"user": "demo", "owner": "root"}]
+    assert set(whm("listaccts", **{"api.columns.a": "user"}).json()["data"]["acct"][0]) > {"user", "domain"}
+
+
 def test_token_without_the_acl_gets_a_cpanelresult(emu, whm):
     emu.state.whm.add_token("root", "LIMITED", acls=["list-accts"])
     denied = whm("passwd", token="root:LIMITED", user="demo", password="N3w-account-pass")
