@@ -22,7 +22,7 @@ def test_session_login_without_a_terminal_names_its_own_option(cli, emu, answer_
     result = cli("session", "login")
     assert result.exit_code == 2
     assert result.stderr == (f"mailctl: error: secret for demo on {emu.url} needed but there is no terminal to ask "
-                             "on: use --secret-stdin (the secret on the first line of stdin)\n")
+                             "on: pipe it in with --secret-stdin, or set MAILCTL_SECRET for each run\n")
     assert calls(emu) == []
 
 
