@@ -16,9 +16,7 @@ and the goal beside it. Bytecode is cached (in a temporary directory).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,16 +25,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.harness import isolated_env, run_mailctl  # noqa: E402
 from mailctl.emulator import Emulator  # noqa: E402
 
-SECRET = "demo-secret"
 LATENCY_MS = 20
 
 
 def mailctl(*args: str, env: dict, stdin: str | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mailctl", *args], env=env, input=stdin, text=True, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run_mailctl(*args, env=env, stdin=stdin)
     return time.perf_counter() - started
 
 
@@ -63,10 +60,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="mailctl-bench-") as root, Emulator(latency_ms=LATENCY_MS) as emu:
         home = Path(root)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAILCTL_")}
-        env.update(MAILCTL_CONFIG_DIR=str(home / "config"), MAILCTL_STATE_DIR=str(home / "state"),
-                   MAILCTL_SECRET=SECRET, PYTHONPYCACHEPREFIX=str(home / "pycache"), NO_COLOR="1")
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = isolated_env(home)
         names = world(emu, args.domains, args.mailboxes)
         profiles = [f"panel{n}" for n in range(args.profiles)]
         for name in profiles:  # several profiles on one emulated server, as several panels would be

@@ -25,16 +25,18 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from mailctl import validation
 from mailctl.credentials import Credentials
-from mailctl.errors import NotFound, UsageError
+from mailctl.errors import MailctlError, NotFound, UsageError
 
 if TYPE_CHECKING:
     from mailctl.audit import AuditedBackend, AuditLog
+    from mailctl.estate.diff import Change, Plan
+    from mailctl.estate.schema import Estate
     from mailctl.config import Profile
     from mailctl.models import AccountPasswordChange, Alias, Domain, Mailbox, SessionInfo
     from mailctl.providers.base import ProviderSpec
     from mailctl.transport import Transport
 
-__all__ = ["Client"]
+__all__ = ["Client", "EstateResult", "apply_estate", "load_estate", "plan_estate"]
 
 # The panel's notices (and a warning when certificate checks are off) go to this logger
 # at WARNING; nothing reaches stderr unless the program configures logging.
@@ -503,6 +505,164 @@ class Client:
         return backend.change_account_password(name, password, update_db=bool(_flag("update_db", update_db)))
 
 
+# -- desired state: an estate over many profiles -----------------------------------------------
+
+def load_estate(source: "Estate | Mapping[str, Any] | str | os.PathLike") -> "Estate":
+    """An estate: a file's path (TOML or JSON, as `mailctl plan FILE` reads it), its data
+    already parsed (a mapping shaped like the file), or an Estate. Every mistake of the
+    file raises one UsageError listing each (file, key and line where known)."""
+    from mailctl.estate.schema import Estate, parse, parse_data
+
+    if isinstance(source, Estate):
+        return source
+    if isinstance(source, Mapping):
+        return parse_data(dict(source), "estate")
+    if not isinstance(source, (str, os.PathLike)):
+        raise UsageError(f"an estate is a file path or its data, not {type(source).__name__}")
+    name = os.fspath(source)
+    return parse(validation.read_text_file(name, name), name)
+
+
+class _EstateClients:
+    """The clients of an estate's profiles: the caller's, and the ones opened from
+    config.toml for the rest (closed when done)."""
+
+    def __init__(self, given: "Mapping[str, Client] | None", config, environ):
+        self.given = dict(given or {})
+        self.opened: dict[str, Client] = {}
+        self.config = config
+        self.environ = environ
+
+    def backend(self, name: str):
+        client = self.given.get(name) or self.opened.get(name)
+        if client is None:
+            client = self.opened[name] = Client.from_profile(name, config=self.config, environ=self.environ)
+        return client.backend
+
+    def client(self, name: str) -> Client:
+        return self.given.get(name) or self.opened[name]
+
+    def known(self) -> list[str]:
+        from mailctl.config import Config, config_dir
+
+        environ = os.environ if self.environ is None else self.environ
+        path = Path(self.config) if self.config is not None else config_dir(environ) / "config.toml"
+        return sorted(set(Config.load(path).names()) | set(self.given))
+
+    def close(self) -> None:
+        for client in self.opened.values():
+            client.close()
+
+
+def plan_estate(estate: "Estate | Mapping[str, Any] | str | os.PathLike", *, prune: bool = False,
+                clients: "Mapping[str, Client] | None" = None, jobs: int | None = None,
+                config: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> "Plan":
+    """What would make the live state what `estate` declares, as `mailctl plan` shows it.
+
+    clients: a Client for some (or all) of the estate's profile names; the others are
+    opened from config.toml (`config`, as Client.from_profile). prune: also delete what
+    the estate does not declare. jobs: domains read at once. Sends only reads."""
+    declared = load_estate(estate)
+    pool = _EstateClients(clients, config, environ)
+    try:
+        return _plan_with(declared, pool, prune, jobs)[0]
+    finally:
+        pool.close()
+
+
+def _plan_with(declared: "Estate", pool: _EstateClients, prune: bool, jobs: int | None):
+    from mailctl.estate import converge
+
+    backends = converge.open_backends(declared, pool.backend, pool.known)
+    return converge.plan(declared, backends, prune=_flag("prune", prune) or False, jobs=jobs), backends
+
+
+class EstateResult:
+    """What apply_estate did: the plan it made (`plan`), the changes that failed with
+    their errors (`failures`), the plan of a fresh read afterwards (`after`; empty
+    changes when in sync) and the passwords it generated for new mailboxes
+    (`generated`, address -> password: store them, they are shown nowhere else)."""
+
+    def __init__(self, plan: "Plan", failures: "list[tuple[Change, MailctlError]]", after: "Plan",
+                 generated: dict[str, str]):
+        self.plan = plan
+        self.failures = failures
+        self.after = after
+        self.generated = generated
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.done)
+
+    @property
+    def done(self) -> "list[Change]":
+        failed = {id(change) for change, _ in self.failures}
+        return [change for change in self.plan.changes if id(change) not in failed]
+
+    @property
+    def in_sync(self) -> bool:
+        return not self.after.changes
+
+    def __repr__(self) -> str:
+        return (f"<EstateResult {len(self.done)} done, {len(self.failures)} failed, "
+                f"{'in sync' if self.in_sync else f'{len(self.after.changes)} pending'}>")
+
+
+def apply_estate(estate: "Estate | Mapping[str, Any] | str | os.PathLike",
+                 passwords: Mapping[str, str] | None = None, *, generate_passwords: bool = False,
+                 prune: bool = False, max_deletes: int | None = None,
+                 clients: "Mapping[str, Client] | None" = None, jobs: int | None = None,
+                 config: str | os.PathLike | None = None,
+                 environ: Mapping[str, str] | None = None) -> EstateResult:
+    """Make the live state what `estate` declares, as `mailctl apply --yes` does: plan,
+    make only the changes (concurrently, settled, never doubled, audited), read again.
+
+    passwords: address -> password of the new mailboxes; generate_passwords: make the
+    missing ones (returned in `generated`). A new mailbox with neither raises UsageError
+    listing them, before anything is sent. max_deletes: how many mailboxes (and their
+    mail) the plan may delete (default 5); more raise UsageError. A change that fails is
+    in `failures`; an auth failure or a dead server raises. Other arguments as
+    plan_estate."""
+    from mailctl.bulk.runner import DEFAULT_JOBS, FAILED
+    from mailctl.credentials import generate_password
+    from mailctl.estate import converge
+
+    declared = load_estate(estate)
+    limit = converge.DEFAULT_MAX_DELETES if max_deletes is None else max_deletes
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise UsageError(f"max_deletes must be a whole number, 0 or more, not {max_deletes!r}")
+    given = {str(validation.address(a)): _password(p) for a, p in dict(passwords or {}).items()}
+    generate = bool(_flag("generate_passwords", generate_passwords))
+    pool = _EstateClients(clients, config, environ)
+    try:
+        result, backends = _plan_with(declared, pool, prune, jobs)
+        converge.check_deletes(result, limit)
+        generated = {}
+        if generate:
+            generated = {a: generate_password() for a in converge.missing_passwords(result, given)}
+        chosen = {**given, **generated}
+        converge.refuse_missing_passwords(converge.missing_passwords(result, chosen),
+                                          "give them in passwords, or generate_passwords=True")
+        for change in result.mailbox_creates:
+            pool.client(change.profile)._secret(chosen[change.address])
+        failures: list = []
+
+        def on_result(outcome) -> None:
+            if outcome.outcome == FAILED:
+                failures.append((outcome.item, outcome.error))
+
+        if result.changes:
+            converge.execute(backends, result, chosen, jobs=jobs or DEFAULT_JOBS, on_result=on_result)
+            after = converge.plan(declared, backends, prune=bool(prune), jobs=jobs)
+        else:
+            after = result
+        failed_creates = {change.address for change, _ in failures if change.kind == "mailbox"}
+        return EstateResult(result, failures, after,
+                            {a: p for a, p in generated.items() if a not in failed_creates})
+    finally:
+        pool.close()
+
+
 class _NoAuditLog:
     """audit=False: writes are not recorded."""
 
@@ -510,3 +670,6 @@ class _NoAuditLog:
         pass
 
     append = record
+
+    def redact(self, text: str) -> str:
+        return text

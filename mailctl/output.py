@@ -643,6 +643,15 @@ ALIAS_PLAIN_COLUMNS = (
     Column("address", "Address"),
     Column("destination", "Destination"),
 )
+PROFILE_COLUMN = Column("profile", "Profile")
+
+
+def alias_columns(*, plain: bool, with_profile: bool) -> tuple:
+    """alias list: the plain or the table columns, led by the profile over several."""
+    columns = ALIAS_PLAIN_COLUMNS if plain else ALIAS_COLUMNS
+    return ((PROFILE_COLUMN,) if with_profile else ()) + columns
+
+
 # alias add / alias remove: the alias as it is afterwards.
 ALIAS_RESULT_COLUMNS = (
     Column("address", "Address"),
@@ -683,7 +692,7 @@ def fleet_mailbox_columns(specs: Sequence) -> tuple:
     """pop list over several profiles: the profile, every provider's columns, then the
     fields any of these providers adds. A provider without quotas gives UNKNOWN quotas."""
     extra = list(dict.fromkeys(name for spec in specs for name in spec.mailbox_fields))
-    return (Column("profile", "Profile"),) + MAILBOX_COLUMNS + _field_columns(extra)
+    return (PROFILE_COLUMN,) + MAILBOX_COLUMNS + _field_columns(extra)
 
 
 def profile_detail_columns(provider_options: Sequence) -> tuple:

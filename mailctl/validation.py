@@ -7,9 +7,13 @@ import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mailctl.errors import UsageError
+
+if TYPE_CHECKING:
+    import os
 
 # Used with fullmatch(): `$` alone also matches before a trailing newline, which let
 # "a\n@example.com" through to the servers.
@@ -235,3 +239,20 @@ def url(value: str, *, allow_http: bool = False) -> str:
     if port is not None:
         netloc += f":{port}"
     return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def read_text_file(path: "str | os.PathLike", label: str, *, encoding_hint: str = "") -> str:
+    """The text of a file the user named (an estate, a CSV), or a UsageError starting
+    with `label` that says why it cannot be read."""
+    from pathlib import Path
+
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{label}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{label}: not UTF-8 text{encoding_hint}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{label}: is a directory, not a file") from None
+    except OSError as exc:
+        raise UsageError(f"{label}: {exc.strerror}") from None

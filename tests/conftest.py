@@ -10,10 +10,16 @@ from typing import Any, Iterator
 
 import keyring
 import pytest
+from hypothesis import settings
 
 from mailctl.cli import run
 from mailctl.environment import Environment
 from mailctl.memory_keyring import MemoryKeyring
+
+# No test is timed (the machines are shared and noisy): hypothesis's per-example deadline
+# would fail a property test for a slow moment, not for a wrong answer.
+settings.register_profile("mailctl", deadline=None)
+settings.load_profile("mailctl")
 
 
 @pytest.fixture(autouse=True)

@@ -24,10 +24,13 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Callable, Generic, Sequence, TypeVar
 
-from mailctl.errors import AuthError, MailctlError, TransportError
+from mailctl.errors import AuthError, Interrupted, MailctlError, TransportError
 
 T = TypeVar("T")
 
+# Writes at once by default (bulk runs, apply): enough to hide the latency of a panel's
+# answers without queueing on its few API workers.
+DEFAULT_JOBS = 4
 FAILED = "failed"
 NOT_ATTEMPTED = "not_attempted"
 INTERRUPTED = "interrupted"
@@ -58,6 +61,16 @@ class Summary(Generic[T]):
 
     def counts(self) -> Counter:
         return Counter(result.outcome for result in self.results)
+
+    def raise_if_cut_short(self, interrupted: str) -> None:
+        """Re-raise what ended the run early: a bug, Ctrl-C (as Interrupted saying
+        `interrupted`), or the auth failure / dead server that stopped it."""
+        if self.crash is not None:
+            raise self.crash
+        if self.interrupted:
+            raise Interrupted(interrupted)
+        if self.stopped_by is not None:
+            raise self.stopped_by
 
 
 # The signals that stop a run the way Ctrl-C does: SIGTERM (kill, systemd, a CI job's

@@ -36,12 +36,16 @@ def list_(
     provider_options: dict = None,
 ) -> None:
     """List the aliases and forwarders of a domain: ADDRESS -> destinations. In plain
-    output one line per alias and destination (ADDRESS<TAB>DEST)."""
+    output one line per alias and destination (ADDRESS<TAB>DEST). Several profiles (-p
+    twice, a glob, or --all-profiles) are read at once, with a profile column."""
     runtime = ctx.obj
     if domain is not None and all_domains:
         raise UsageError("give either DOMAIN or --all-domains, not both")
     if domain is None and not all_domains:
         raise UsageError("missing DOMAIN (or --all-domains for every domain)")
+    if runtime.several_profiles:
+        _list_across_profiles(runtime, domain, jobs, provider_options)
+        return
     if jobs is not None and not all_domains:
         raise UsageError("--jobs goes with --all-domains")
     backend = runtime.backend(overrides=provider_options)
@@ -60,14 +64,41 @@ def list_(
         raise PartialFailure(f"{len(failed)} domain(s) could not be listed: {', '.join(failed)}")
 
 
+def _list_across_profiles(runtime, domain: str | None, jobs: int | None, overrides: dict) -> None:
+    """alias list on several profiles at once: DOMAIN on each, or every domain of each. A
+    profile whose provider has no aliases to list is one of the failed profiles."""
+    from mailctl.cli import fleet
+
+    name = validation.domain(domain) if domain is not None else None
+    profiles = runtime.selected_profiles()
+
+    def read(profile) -> list[dict]:
+        backend = runtime.backend(profile, overrides=overrides)
+        backend.require("alias list")
+        domains = [name] if name is not None else [d.name for d in backend.list_domains()]
+        return [_row(alias) for each in domains for alias in backend.list_aliases(each)]
+
+    rows, failures = fleet.across(runtime, profiles, read, jobs=jobs)
+    _show_rows(runtime, rows, with_profile=True)
+    fleet.finish(runtime, failures, len(profiles))
+
+
+def _row(alias) -> dict:
+    return alias.to_json()
+
+
 def _show_aliases(runtime, aliases) -> None:
-    from mailctl.output import ALIAS_COLUMNS, ALIAS_PLAIN_COLUMNS
+    _show_rows(runtime, [_row(a) for a in aliases], with_profile=False)
+
+
+def _show_rows(runtime, rows: list[dict], *, with_profile: bool) -> None:
+    """Aliases as records; in plain output one line per alias and destination."""
+    from mailctl.output import alias_columns
 
     if runtime.out.mode == "plain":
-        runtime.out.records([{"address": a.address, "destination": d} for a in aliases for d in a.destinations],
-                            ALIAS_PLAIN_COLUMNS)
-    else:
-        runtime.out.records([a.to_json() for a in aliases], ALIAS_COLUMNS, empty="No aliases.")
+        rows = [{**row, "destination": d} for row in rows for d in row["destinations"]]
+    runtime.out.records(rows, alias_columns(plain=runtime.out.mode == "plain", with_profile=with_profile),
+                        empty="No aliases.")
 
 
 def destinations(backend, values: "list[str] | None", *, required: bool) -> list[str]:

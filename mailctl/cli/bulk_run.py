@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from mailctl import validation
 from mailctl.bulk.operations import Operation
 from mailctl.bulk.rows import Row, Spec, parse
+from mailctl.bulk.runner import DEFAULT_JOBS
 from mailctl.errors import Interrupted, PartialFailure, TransportError, UsageError
 
 if TYPE_CHECKING:
@@ -20,7 +22,6 @@ if TYPE_CHECKING:
     from mailctl.bulk.runner import Result, Summary
     from mailctl.cli.runtime import Runtime
 
-DEFAULT_JOBS = 4
 # Panels run a handful of API workers per server; more concurrent writes than this queue
 # up there (or trip rate limits) instead of going faster, and the transport keeps 16
 # keep-alive connections, so a 17th request would open a throwaway one.
@@ -118,14 +119,7 @@ def _report_path(options: BulkOptions) -> Path | None:
 def _read_input(name: str, runtime: "Runtime") -> tuple[str, str]:
     if name == STDIN:
         return runtime.env.stdin.read(), "stdin"
-    try:
-        return Path(name).read_text(encoding="utf-8"), name
-    except FileNotFoundError:
-        raise UsageError(f"--from-file {name}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"--from-file {name}: not UTF-8 text (save the CSV as UTF-8)") from None
-    except OSError as exc:
-        raise UsageError(f"--from-file {name}: {exc.strerror}") from None
+    return validation.read_text_file(name, f"--from-file {name}", encoding_hint=" (save the CSV as UTF-8)"), name
 
 
 def _input_name(name: str) -> str:

@@ -16,7 +16,7 @@ def list_(ctx: typer.Context, provider_options: dict = None) -> None:
     provider counts them), owner (the account the domain belongs to: a server-wide
     login lists every account's domains). Several profiles: -p twice, a glob, or
     --all-profiles, read at once, with a profile column first."""
-    from mailctl.output import DOMAIN_COLUMNS, Column
+    from mailctl.output import DOMAIN_COLUMNS, PROFILE_COLUMN
 
     runtime = ctx.obj
     if runtime.several_profiles:
@@ -26,7 +26,7 @@ def list_(ctx: typer.Context, provider_options: dict = None) -> None:
         rows, failures = fleet.across(
             runtime, profiles,
             lambda profile: [d.to_json() for d in runtime.backend(profile, overrides=provider_options).list_domains()])
-        runtime.out.records(rows, (Column("profile", "Profile"),) + DOMAIN_COLUMNS)
+        runtime.out.records(rows, (PROFILE_COLUMN,) + DOMAIN_COLUMNS)
         fleet.finish(runtime, failures, len(profiles))
         return
     backend = runtime.backend(overrides=provider_options)

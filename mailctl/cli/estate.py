@@ -14,18 +14,14 @@ import typer
 from mailctl import validation
 from mailctl.cli.bulk_options import ReportFile, ResumeFile
 from mailctl.errors import EXIT_CHANGES, PartialFailure, UsageError
+from mailctl.estate.converge import DEFAULT_MAX_DELETES, READ_JOBS
 
 if TYPE_CHECKING:
     from mailctl.cli.runtime import Runtime
     from mailctl.estate.diff import Change, Plan
     from mailctl.estate.schema import Estate
 
-# Reads of many domains at once: panels answer lists from a few workers each, and these
-# are spread over several profiles (servers).
-READ_JOBS = 8
 MAX_JOBS = 16
-# apply deletes at most this many mailboxes (and their mail) without --max-deletes.
-DEFAULT_MAX_DELETES = 5
 PLAN_FORMAT = 1
 
 Jobs = Annotated[Optional[int], typer.Option("--jobs", metavar="N", min=1, max=MAX_JOBS,
@@ -69,7 +65,8 @@ def export(
     keys = [(profile, name) for profile, backend in backends.items()
             for name in (names or [domain.name for domain in backend.list_domains()])]
     live, failed = read(backends, keys, jobs=jobs or READ_JOBS)
-    _raise_read_failures(runtime, failed)
+    if failed:
+        raise _read_failure(failed)
     text = estate_text([live[key] for key in keys], {name: backend.spec for name, backend in backends.items()})
     if file is None:
         runtime.out.text(text)
@@ -140,6 +137,8 @@ def apply(
     if generate and passwords_from_file is not None:
         raise UsageError("choose one of --generate and --password-file")
 
+    from mailctl.estate import converge
+
     result, backends = _plan(runtime, estate, prune=prune, jobs=jobs)
     if saved is not None and saved.get("fingerprint") != result.fingerprint:
         from mailctl.errors import StalePlan
@@ -150,16 +149,14 @@ def apply(
     if not result.changes:
         runtime.out.message("In sync: nothing to do.")
         return
+    converge.check_deletes(result, max_deletes)
     deletes = result.mailbox_deletes
-    if len(deletes) > max_deletes:
-        raise UsageError(f"the plan deletes {len(deletes)} mailboxes and all their mail, more than "
-                         f"--max-deletes {max_deletes}: check the plan, then pass --max-deletes {len(deletes)}")
     passwords = _passwords(runtime, result.mailbox_creates, generate, passwords_from_file, report_path)
     question = f"Apply {len(result.changes)} change(s)"
     if deletes:
         question += f", deleting {len(deletes)} mailbox(es) and ALL MAIL in them"
     runtime.confirm(question + "?")
-    from mailctl.cli.bulk_run import DEFAULT_JOBS
+    from mailctl.bulk.runner import DEFAULT_JOBS
 
     failed = _execute(runtime, backends, result, passwords, report_path, resume is not None,
                       jobs=jobs or DEFAULT_JOBS)
@@ -179,14 +176,7 @@ def apply(
 def _read_text(runtime: "Runtime", name: str) -> str:
     if name == "-":
         return runtime.env.stdin.read()
-    try:
-        return Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{name}: not UTF-8 text") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: {exc.strerror}") from None
+    return validation.read_text_file(name, name)
 
 
 def _read_estate(runtime: "Runtime", name: str) -> "Estate":
@@ -230,50 +220,20 @@ def _mapped(estate: "Estate", pairs: "list[str] | None") -> "Estate":
 
 def _plan(runtime: "Runtime", estate: "Estate", *, prune: bool, jobs: int | None, backends=None):
     """The plan for `estate` against what the panels hold now, and the backends it used."""
-    from mailctl.estate import diff
-    from mailctl.estate.live import read
+    from mailctl.estate import converge
 
     if backends is None:
-        backends = _backends(runtime, estate)
-    keys = [declared.key for declared in estate.domains]
-    live, failed = read(backends, keys, jobs=jobs or READ_JOBS)
-    _raise_read_failures(runtime, failed)
-    specs = {name: backend.spec for name, backend in backends.items()}
-    return diff.plan(estate, live, specs, prune=prune), backends
+        backends = converge.open_backends(estate, lambda name: runtime.backend(runtime.config.get(name)),
+                                          runtime.config.names)
+    return converge.plan(estate, backends, prune=prune, jobs=jobs), backends
 
 
-def _backends(runtime: "Runtime", estate: "Estate") -> dict:
-    """One backend per profile of the estate; every profile must exist and list mailboxes,
-    checked before anything is read."""
-    from mailctl.errors import NotFound
-
-    backends, problems = {}, []
-    for name in estate.profiles():
-        try:
-            profile = runtime.config.get(name)
-        except NotFound:
-            problems.append(f"{name}: no such profile (profiles: {', '.join(runtime.config.names()) or 'none'})")
-            continue
-        backend = runtime.backend(profile)
-        backend.require("pop list")
-        backends[name] = backend
-    if problems:
-        raise UsageError(f"{estate.source}: {len(problems)} unknown profile(s); nothing was read from a server",
-                         details=problems)
-    return backends
-
-
-def _raise_read_failures(runtime: "Runtime", failed: dict) -> None:
-    """One domain that could not be read is its own error; several are exit 6 naming each.
-    Either way nothing is planned from a partial read."""
-    if not failed:
-        return
+def _read_failure(failed: dict):
+    """One domain that could not be read is its own error; several are one exit 6 naming each."""
     if len(failed) == 1:
-        raise next(iter(failed.values()))
-    for (profile, domain), error in failed.items():
-        runtime.out.message(f"mailctl: error: {profile}/{domain}: {error.message}")
-    raise PartialFailure(f"{len(failed)} domains could not be read: "
-                         + ", ".join(f"{p}/{d}" for p, d in failed) + "; nothing was planned")
+        return next(iter(failed.values()))
+    return PartialFailure(f"{len(failed)} domains could not be read",
+                          details=[f"{p}/{d}: {error.message}" for (p, d), error in failed.items()])
 
 
 def _show(runtime: "Runtime", result: "Plan", *, to_stdout: bool) -> None:
@@ -334,12 +294,7 @@ def _password_file(path: Path) -> dict[str, str]:
     import csv
     import io
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"--password-file {path}: no such file") from None
-    except (OSError, UnicodeDecodeError):
-        raise UsageError(f"--password-file {path}: cannot be read as UTF-8 text") from None
+    text = validation.read_text_file(path, f"--password-file {path}")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows or not {"address", "password"} <= set(rows[0]):
         raise UsageError(f"--password-file {path}: expected a CSV with the columns address,password")
@@ -361,6 +316,7 @@ def _passwords(runtime: "Runtime", creates: "list[Change]", generate: bool, from
     """Each new mailbox's password, before anything is sent; exit 2 listing the new
     mailboxes no source covers."""
     from mailctl.credentials import generate_password, prompt_hidden
+    from mailctl.estate import converge
 
     passwords: dict[str, str] = {}
     missing = []
@@ -373,9 +329,8 @@ def _passwords(runtime: "Runtime", creates: "list[Change]", generate: bool, from
             passwords[change.address] = prompt_hidden(runtime.env, f"Password for {change.address}", confirm=True)
         else:
             missing.append(change.address)
-    if missing:
-        raise UsageError(f"{len(missing)} new mailbox(es) have no password: give --generate --report FILE, "
-                         "--password-file CSV, or run on a terminal to be asked", details=missing)
+    converge.refuse_missing_passwords(missing, "give --generate --report FILE, --password-file CSV, "
+                                                "or run on a terminal to be asked")
     for password in passwords.values():
         runtime.register_secret(password)
     return passwords
@@ -383,23 +338,20 @@ def _passwords(runtime: "Runtime", creates: "list[Change]", generate: bool, from
 
 def _execute(runtime: "Runtime", backends: dict, result: "Plan", passwords: dict[str, str],
              report_path: Path | None, resuming: bool, *, jobs: int) -> int:
-    """Make the changes, phase by phase (mailboxes, then aliases, then deletions); returns
-    how many failed. An auth failure or a dead server stops the run (the runner's rules)."""
+    """Make the changes with a progress bar and the report; returns how many failed."""
     from mailctl.bulk.progress import Progress
-    from mailctl.bulk.runner import FAILED, Runner
-    from mailctl.errors import Interrupted
+    from mailctl.bulk.runner import FAILED
+    from mailctl.estate import converge
 
     report = None
     if report_path is not None:
         from mailctl.bulk.report import Report
 
         report = Report(report_path, resuming=resuming)
-    failed = 0
     try:
         with Progress(runtime.env, total=len(result.changes), label="apply",
                       color=not runtime.options.no_color) as progress:
             def on_result(outcome) -> None:
-                nonlocal failed
                 change = outcome.item
                 if report is not None:
                     entry = {"command": "apply", "profile": change.profile, "action": change.action,
@@ -409,67 +361,13 @@ def _execute(runtime: "Runtime", backends: dict, result: "Plan", passwords: dict
                         entry["password"] = passwords[change.address]
                     report.write(entry)
                 if outcome.outcome == FAILED:
-                    failed += 1
                     progress.note(f"{change.address}: {outcome.error.message}")
                 progress.advance(outcome.outcome == "done")
 
-            for phase in (0, 1, 2):
-                todo = [change for change in result.changes if change.phase == phase]
-                if not todo:
-                    continue
-                runner = Runner(lambda change: _make(backends[change.profile], change, passwords),
-                                jobs=jobs, done="done", on_result=on_result, note=progress.note)
-                summary = runner.run(todo)
-                if summary.crash is not None:
-                    raise summary.crash
-                if summary.interrupted:
-                    raise Interrupted("interrupted; run mailctl apply again to finish (it re-plans)")
-                if summary.stopped_by is not None:
-                    raise summary.stopped_by
+            return converge.execute(backends, result, passwords, jobs=jobs, on_result=on_result, note=progress.note)
     finally:
         if report is not None:
             report.close()
-    return failed
-
-
-def _make(backend, change: "Change", passwords: dict[str, str]) -> None:
-    """One change, through the backend's own write (settled, never doubled, audited)."""
-    from mailctl.models import MailboxChange, NewMailbox
-
-    address = validation.address(change.address)
-    after = change.after or {}
-    if change.kind == "mailbox":
-        if change.action == "create":
-            backend.create_mailbox(NewMailbox(address, passwords[change.address], after.get("quota_mb")))
-            if after.get("suspended"):
-                backend.change_mailbox(address, _suspension(backend.spec, after["suspended"]))
-        elif change.action == "change":
-            suspension = _suspension(backend.spec, after["suspended"]) if "suspended" in after else MailboxChange()
-            backend.change_mailbox(address, MailboxChange(after.get("quota_mb"), suspension.suspend_login,
-                                                          suspension.suspend_incoming))
-        else:
-            backend.delete_mailbox(address)
-        return
-    before = set((change.before or {}).get("destinations", ()))
-    wanted = list(after.get("destinations", ()))
-    if change.action == "delete":
-        backend.remove_alias(address, None)
-        return
-    added = [d for d in wanted if d not in before]
-    removed = [d for d in before if d not in wanted]
-    if added:
-        backend.add_alias(address, added)
-    if removed:
-        backend.remove_alias(address, sorted(removed))
-
-
-def _suspension(spec, kinds: list[str]):
-    from mailctl.models import MailboxChange
-
-    return MailboxChange(
-        suspend_login=("login" in kinds) if "login" in spec.suspend_kinds else None,
-        suspend_incoming=("incoming" in kinds) if "incoming" in spec.suspend_kinds else None,
-    )
 
 
 def _write_file(path: Path, text: str) -> None:

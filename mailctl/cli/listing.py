@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mailctl.errors import Interrupted
-
 if TYPE_CHECKING:
     from mailctl.backends.base import Backend
     from mailctl.cli.runtime import Runtime
@@ -49,11 +47,6 @@ def list_all(runtime: "Runtime", backend: "Backend", *, jobs: int, list_one=None
         # list_domains just proved the server and credentials: no need to start with one.
         runner = Runner(task, jobs=jobs, done=LISTED, on_result=on_result, note=progress.note, first_alone=False)
         summary = runner.run(domains)
-    if summary.crash is not None:
-        raise summary.crash
-    if summary.interrupted:
-        raise Interrupted("interrupted before every domain was listed")
-    if summary.stopped_by is not None:
-        raise summary.stopped_by
+    summary.raise_if_cut_short("interrupted before every domain was listed")
     mailboxes = [mailbox for domain in domains for mailbox in found.get(domain, [])]
     return mailboxes, [result.item for result in summary.results if result.outcome != LISTED]

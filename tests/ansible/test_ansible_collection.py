@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,13 +19,9 @@ from mailctl import providers
 from mailctl.api import Client
 from mailctl.emulator import Emulator
 
-REPO = Path(__file__).resolve().parents[2]
-COLLECTION = REPO / "ansible_collections" / "mailctl" / "mail"
-PLAYBOOK_BIN = shutil.which("ansible-playbook", path=os.path.dirname(sys.executable)) or shutil.which(
-    "ansible-playbook")
+from ansible_run import COLLECTION, PLAYBOOK_BIN, REPO, ansible, needs_ansible, recap
 
-pytestmark = pytest.mark.skipif(PLAYBOOK_BIN is None,
-                                reason="ansible-playbook is not installed (pip install -e '.[ansible]')")
+pytestmark = needs_ansible
 
 # The panels of the inventory: host -> provider, login, per-host variables.
 PANELS = {
@@ -97,33 +92,6 @@ def workdir(tmp_path_factory, emu) -> Path:
     (work / "site.yml").write_text(playbook())
     (work / "changed.yml").write_text(playbook(("alice", "bob", "carol"), ("bob@example.com",)))
     return work
-
-
-def ansible(workdir: Path, *args: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-    home = workdir / "home"
-    env = {
-        "PATH": os.environ.get("PATH", ""), "HOME": str(home), "LANG": "C.UTF-8",
-        "XDG_CONFIG_HOME": str(home / "config"), "XDG_STATE_HOME": str(home / "state"),
-        "ANSIBLE_COLLECTIONS_PATH": str(REPO), "ANSIBLE_HOME": str(home / "ansible"),
-        "ANSIBLE_LOCAL_TEMP": str(home / "tmp"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0",
-        "ANSIBLE_HOST_KEY_CHECKING": "0", "ANSIBLE_PIPELINING": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_STDOUT_CALLBACK": "default",
-        # Keep the summary line parsable and warnings out of the way.
-        "ANSIBLE_DEPRECATION_WARNINGS": "0", "ANSIBLE_LOCALHOST_WARNING": "0",
-        **(extra_env or {}),
-    }
-    return subprocess.run([PLAYBOOK_BIN, "-i", str(workdir / "inventory.json"), *args], cwd=workdir, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
-def recap(output: str) -> dict[str, dict[str, int]]:
-    """host -> {ok, changed, failed, ...} from PLAY RECAP."""
-    counts = {}
-    for line in output.split("PLAY RECAP", 1)[1].splitlines()[1:]:
-        if ":" not in line:
-            continue
-        host, _, rest = line.partition(":")
-        counts[host.strip()] = {k: int(v) for k, v in (part.split("=") for part in rest.split())}
-    return counts
 
 
 def snapshot(emu) -> dict:
@@ -215,7 +183,7 @@ def test_ansible_doc_renders_every_module_as_its_argument_spec_says(workdir):
     doc = str(Path(PLAYBOOK_BIN).with_name("ansible-doc"))
     env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(REPO), "ANSIBLE_HOME": str(workdir / "home" / "ansible")}
     names = [f"mailctl.mail.{p.stem}" for p in sorted((COLLECTION / "plugins" / "modules").glob("*.py"))]
-    assert len(names) == 3
+    assert len(names) == 4
     shown = subprocess.run([doc, *names], env=env, capture_output=True, text=True)
     assert shown.returncode == 0 and "ERROR" not in shown.stderr, shown.stderr
     assert all(name in shown.stdout for name in names)

@@ -97,3 +97,39 @@ def test_profile_without_a_secret_is_reported_not_prompted(cli, emu):
     assert result.exit_code == 6
     assert result.prompts == []
     assert "fresh" in result.stderr and "ok" not in result.stderr.split("failed")[-1]
+
+
+def _add_team(emu, provider: str) -> None:
+    from provider_table import TABLE
+
+    TABLE[provider].lifecycle.add_route(emu, "sales@example.com" if provider == "mailboxorg" else
+                                        "team@example.com", ["info@example.com"])
+
+
+def test_alias_list_across_profiles_tags_each_alias_and_names_the_failing_profile(cli, fleet):
+    for provider in THREE:
+        _add_team(fleet, provider)
+
+    result = cli("--all-profiles", "--json", "alias", "list", "example.com")
+
+    assert result.exit_code == 6
+    assert [(row["profile"], row["address"], row["destinations"]) for row in result.json] == [
+        ("shop-cpanel", "team@example.com", ["info@example.com"]),
+        ("shop-directadmin", "team@example.com", ["info@example.com"]),
+        ("shop-mailboxorg", "sales@example.com", ["info@example.com"])]
+    assert "broken: " in result.stderr and "1 of 4 profiles failed: broken" in result.stderr
+
+
+def test_alias_list_plain_over_a_glob_is_one_line_per_destination_with_the_profile(cli, fleet):
+    _add_team(fleet, "directadmin")
+    with fleet.state.lock:
+        fleet.state.directadmin.set_forwarder("example.com", "all", ["info@example.com", "sales@example.com"])
+        fleet.state.touch()
+
+    result = cli("-p", "shop-d*", "-p", "shop-cpanel", "alias", "list", "example.com")
+
+    assert result.exit_code == 0, result.stderr
+    assert sorted(result.stdout.splitlines()) == [
+        "shop-directadmin\tall@example.com\tinfo@example.com",
+        "shop-directadmin\tall@example.com\tsales@example.com",
+        "shop-directadmin\tteam@example.com\tinfo@example.com"]

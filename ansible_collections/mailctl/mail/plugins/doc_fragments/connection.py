@@ -18,7 +18,7 @@ options:
     description:
       - The panel's kind, for a connection given by these options instead of a profile.
     type: str
-    choices: [directadmin, cpanel, whm, mailboxorg]
+    choices: [directadmin, cpanel, whm, mailboxorg, mailcow, plesk, ispconfig, virtualmin]
   url:
     description:
       - The panel's base URL, such as C(https://panel.example.com:2222).

@@ -11,14 +11,18 @@ from ansible.module_utils.basic import missing_required_lib
 try:
     from mailctl import errors as mailctl_errors
     from mailctl.api import Client
+    from mailctl.providers import NAMES as PROVIDER_NAMES
 except ImportError:
     HAS_MAILCTL = False
     MAILCTL_IMPORT_ERROR = traceback.format_exc()
+    PROVIDER_NAMES = None
 else:
     HAS_MAILCTL = True
     MAILCTL_IMPORT_ERROR = None
 
-PROVIDERS = ["directadmin", "cpanel", "whm", "mailboxorg"]
+# The providers of the mailctl installed; without mailctl any name passes the argument
+# check and the task then fails with missing_required_lib.
+PROVIDERS = list(PROVIDER_NAMES) if PROVIDER_NAMES else None
 
 CONNECTION_ARGS = dict(
     profile=dict(type="str"),

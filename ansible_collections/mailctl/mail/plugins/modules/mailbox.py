@@ -6,7 +6,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: mailbox
-short_description: Create, change and delete a mailbox on DirectAdmin, cPanel, WHM or mailbox.org
+short_description: Create, change and delete a mailbox on any hosting panel mailctl speaks
 version_added: "0.1.0"
 description:
   - Makes a mailbox exist (with a quota and suspended or not) or not exist, on any panel mailctl speaks.
