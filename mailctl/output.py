@@ -528,6 +528,11 @@ class Output:
     def warn(self, text: str) -> None:
         self.message(f"warning: {text}")
 
+    def done(self, spec, text: str) -> None:
+        """What a successful write says on stderr ("Created a@d"), worded as accepted
+        where the provider (providers.base.ProviderSpec) applies writes later."""
+        self.message(done_text(spec, text))
+
     def error(self, error: MailctlError) -> None:
         """The error printer: one line (and indented details), or a JSON object in json
         mode. Its text is untrusted (it often holds the panel's own words)."""
@@ -547,6 +552,20 @@ class Output:
             self.env.stderr.flush()
         except (BrokenPipeError, ValueError):
             pass  # nobody is reading stderr; the exit code still tells
+
+
+def done_text(spec, text: str) -> str:
+    """`text` ("Created a@d"), or where `spec.applies_later` that the panel accepted it and
+    applies it later: "Accepted: created a@d (LABEL applies queued changes shortly)"."""
+    if not spec.applies_later:
+        return text
+    return f"Accepted: {text[:1].lower()}{text[1:]} ({spec.label} applies queued changes shortly)"
+
+
+def with_applied(spec, row: dict) -> dict:
+    """A successful write's JSON record; where `spec.applies_later`, with "applied": false
+    (accepted, not yet applied). Other providers' records stay as they are."""
+    return {**row, "applied": False} if spec.applies_later else row
 
 
 def _pad(text: str, width: int, justify: str) -> str:

@@ -139,7 +139,7 @@ def add(
     """Make ADDRESS deliver to each --to DEST. An existing alias keeps the destinations
     it has. With --from-file, one row per alias (columns: address, to; several
     destinations separated by spaces)."""
-    from mailctl.output import ALIAS_RESULT_COLUMNS
+    from mailctl.output import ALIAS_RESULT_COLUMNS, with_applied
 
     runtime = ctx.obj
     if is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
@@ -160,9 +160,9 @@ def add(
         runtime.out.message(f"Exists: {exists.message}")
         row = {"address": str(target), "outcome": "exists", "destinations": wanted}
     else:
-        runtime.out.message(f"Added {target} -> {', '.join(alias.destinations)}")
-        row = {"address": alias.address, "outcome": "added", "destinations": list(alias.destinations),
-               "kind": alias.kind}
+        runtime.out.done(backend.spec, f"Added {target} -> {', '.join(alias.destinations)}")
+        row = with_applied(backend.spec, {"address": alias.address, "outcome": "added",
+                                          "destinations": list(alias.destinations), "kind": alias.kind})
     if runtime.out.json:
         runtime.out.record(row, ALIAS_RESULT_COLUMNS)
 
@@ -191,7 +191,7 @@ def remove(
 ) -> None:
     """Remove an alias, or some of its destinations, after confirmation (--yes to skip
     it). With --from-file, one row per alias (columns: address, to), one confirmation."""
-    from mailctl.output import ALIAS_RESULT_COLUMNS
+    from mailctl.output import ALIAS_RESULT_COLUMNS, with_applied
 
     runtime = ctx.obj
     if is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
@@ -215,11 +215,11 @@ def remove(
         row = {"address": str(target), "outcome": "absent", "destinations": None}
     else:
         if left is None:
-            runtime.out.message(f"Removed {target}")
+            runtime.out.done(backend.spec, f"Removed {target}")
         else:
-            runtime.out.message(f"Removed {', '.join(gone)} from {target}; it still delivers to "
-                                f"{', '.join(left.destinations)}")
-        row = {"address": str(target), "outcome": "removed",
-               "destinations": None if left is None else list(left.destinations)}
+            runtime.out.done(backend.spec, f"Removed {', '.join(gone)} from {target}; it still delivers to "
+                                           f"{', '.join(left.destinations)}")
+        row = with_applied(backend.spec, {"address": str(target), "outcome": "removed",
+                                          "destinations": None if left is None else list(left.destinations)})
     if runtime.out.json:
         runtime.out.record(row, ALIAS_RESULT_COLUMNS)

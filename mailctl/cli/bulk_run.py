@@ -85,7 +85,7 @@ def execute(runtime: "Runtime", operation: Operation, options: BulkOptions,
         if report is not None:
             report.close()
     rescued = _rescued_passwords(runtime, report)
-    _finish(runtime, operation, summary, skipped, seconds, report_path, rescued)
+    _finish(runtime, operation, summary, skipped, seconds, report_path, rescued, spec=backend.spec)
 
 
 def _rescued_passwords(runtime: "Runtime", report) -> dict[int, str]:
@@ -249,8 +249,10 @@ def _password_may_be_set(operation: Operation, result: "Result[Row]") -> bool:
 # -- after the run ---------------------------------------------------------------------------
 
 def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", skipped: list[Row],
-            seconds: float, report_path: Path | None, rescued: dict[int, str] | None = None) -> None:
-    from mailctl.output import BULK_RESULT_COLUMNS, Column
+            seconds: float, report_path: Path | None, rescued: dict[int, str] | None = None, *,
+            spec) -> None:
+    """`spec`: the provider's declaration, for how a done row is worded (accepted or done)."""
+    from mailctl.output import BULK_RESULT_COLUMNS, Column, done_text, with_applied
 
     rescued = rescued or {}
 
@@ -261,6 +263,7 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
     records += [{"row": row.line, "address": str(row.address), "outcome": "skipped", "error": None,
                  "error_code": None} for row in skipped]
     records.sort(key=lambda record: record["row"])
+    records = [with_applied(spec, r) if r["outcome"] == operation.done else r for r in records]
     columns = BULK_RESULT_COLUMNS
     if rescued:
         for record in records:
@@ -283,7 +286,8 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
     if skipped:
         parts.append(f"{len(skipped)} skipped (done before)")
     where = f"; report: {report_path}" if report_path is not None else ""
-    runtime.out.message(f"{operation.command}: {', '.join(parts)} in {seconds:.1f}s{where}")
+    line = f"{operation.command}: {', '.join(parts)} in {seconds:.1f}s{where}"
+    runtime.out.message(done_text(spec, line) if counts.get(operation.done) else line)
 
     again = (f"rerun the same command with --resume {report_path}" if report_path is not None
              else "rerun with a file of the rows not done (add --report FILE to keep track)")

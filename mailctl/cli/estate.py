@@ -158,14 +158,17 @@ def apply(
     runtime.confirm(question + "?")
     from mailctl.bulk.runner import DEFAULT_JOBS
 
-    failed = _execute(runtime, backends, result, passwords, report_path, resume is not None,
-                      jobs=jobs or DEFAULT_JOBS)
+    failed, done = _execute(runtime, backends, result, passwords, report_path, resume is not None,
+                            jobs=jobs or DEFAULT_JOBS)
     after, _ = _plan(runtime, estate, prune=prune, jobs=jobs, backends=backends)
     if after.changes:
         runtime.out.message(f"Not in sync: {len(after.changes)} change(s) still pending "
                             "(run mailctl plan to see them).")
     else:
         runtime.out.message("In sync: the live state is what the file declares.")
+    for name, count in sorted(done.items()):
+        if backends[name].spec.applies_later:
+            runtime.out.done(backends[name].spec, f"{count} change(s) of profile {name}")
     if failed:
         where = f"; report: {report_path}" if report_path else ""
         raise PartialFailure(f"{failed} of {len(result.changes)} change(s) failed{where}")
@@ -337,17 +340,20 @@ def _passwords(runtime: "Runtime", creates: "list[Change]", generate: bool, from
 
 
 def _execute(runtime: "Runtime", backends: dict, result: "Plan", passwords: dict[str, str],
-             report_path: Path | None, resuming: bool, *, jobs: int) -> int:
-    """Make the changes with a progress bar and the report; returns how many failed."""
+             report_path: Path | None, resuming: bool, *, jobs: int) -> "tuple[int, dict[str, int]]":
+    """Make the changes with a progress bar and the report; returns how many failed and
+    how many were done per profile."""
     from mailctl.bulk.progress import Progress
     from mailctl.bulk.runner import FAILED
     from mailctl.estate import converge
+    from mailctl.output import with_applied
 
     report = None
     if report_path is not None:
         from mailctl.bulk.report import Report
 
         report = Report(report_path, resuming=resuming)
+    done: dict[str, int] = {}
     try:
         with Progress(runtime.env, total=len(result.changes), label="apply",
                       color=not runtime.options.no_color) as progress:
@@ -359,15 +365,21 @@ def _execute(runtime: "Runtime", backends: dict, result: "Plan", passwords: dict
                              "error": outcome.error.message if outcome.error else None}
                     if change.address in passwords and change.kind == "mailbox" and outcome.outcome != FAILED:
                         entry["password"] = passwords[change.address]
+                    if outcome.outcome == "done":
+                        entry = with_applied(backends[change.profile].spec, entry)
                     report.write(entry)
                 if outcome.outcome == FAILED:
                     progress.note(f"{change.address}: {outcome.error.message}")
+                elif outcome.outcome == "done":
+                    done[change.profile] = done.get(change.profile, 0) + 1
                 progress.advance(outcome.outcome == "done")
 
-            return converge.execute(backends, result, passwords, jobs=jobs, on_result=on_result, note=progress.note)
+            failed = converge.execute(backends, result, passwords, jobs=jobs, on_result=on_result,
+                                      note=progress.note)
     finally:
         if report is not None:
             report.close()
+    return failed, done
 
 
 def _write_file(path: Path, text: str) -> None:

@@ -45,7 +45,7 @@ def passwd(
     (columns address and password, or --generate with --report FILE)."""
     from mailctl.credentials import PasswordSource, _first_line, prompt_hidden, read_password_file
     from mailctl.errors import UsageError
-    from mailctl.output import PASSWORD_COLUMNS
+    from mailctl.output import PASSWORD_COLUMNS, with_applied
 
     runtime = ctx.obj
     if is_bulk(address, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
@@ -85,8 +85,8 @@ def passwd(
         backend.change_password_self(target, old_password, password)
     else:
         backend.change_password(target, password, require_reset=require_reset)
-    runtime.out.message(f"Changed the password of {target}")
-    row = {"address": str(target), "changed": True}
+    runtime.out.done(backend.spec, f"Changed the password of {target}")
+    row = with_applied(backend.spec, {"address": str(target), "changed": True})
     if generated:
         row["password"] = password
     if generated or runtime.out.json:

@@ -141,7 +141,7 @@ def create(
 
     from mailctl.bulk.operations import CreateDefaults
     from mailctl.credentials import PasswordSource
-    from mailctl.output import CREATED_COLUMNS
+    from mailctl.output import CREATED_COLUMNS, with_applied
 
     runtime = ctx.obj
     overrides = provider_options
@@ -173,8 +173,8 @@ def create(
         if exists_ok and _report_existing(runtime, backend.find_mailbox(target)):
             return
         raise
-    runtime.out.message(f"Created {mailbox.address}")
-    row = {**mailbox.to_json(), "created": True}
+    runtime.out.done(backend.spec, f"Created {mailbox.address}")
+    row = with_applied(backend.spec, {**mailbox.to_json(), "created": True})
     if generated:
         row["password"] = password
     if generated or runtime.out.json:
@@ -227,7 +227,7 @@ def set_(
     mailbox in FILE (columns: address, quota, suspend = yes|no; the options give
     defaults, --login/--incoming say what a row's suspend means)."""
     from mailctl.models import changed_fields
-    from mailctl.output import MAILBOX_CHANGE_COLUMNS, changes_text
+    from mailctl.output import MAILBOX_CHANGE_COLUMNS, changes_text, with_applied
 
     runtime = ctx.obj
     kinds = [kind for kind, given in (("login", login), ("incoming", incoming)) if given]
@@ -250,11 +250,13 @@ def set_(
     after = change.known_after(before, backend.change_mailbox(target, change))
     changes = changed_fields(before, after)
     if changes:
-        runtime.out.message(f"Changed {target}: {changes_text(changes)}")
+        runtime.out.done(backend.spec, f"Changed {target}: {changes_text(changes)}")
     else:
         runtime.out.message(f"{target} was already as asked ({change.describe()}); nothing changed")
     row = {"address": str(target), "outcome": "changed" if changes else "unchanged", "changes": changes,
            "previous": before.to_json(), "current": after.to_json()}
+    if changes:
+        row = with_applied(backend.spec, row)
     if runtime.out.json:
         row["previous"].pop("aliases", None)
         runtime.out.record(row, MAILBOX_CHANGE_COLUMNS)
@@ -299,7 +301,7 @@ def delete(
 ) -> None:
     """Delete mailboxes and the mail in them, after confirmation (--yes to skip it). With
     --from-file, delete every mailbox in FILE's address column (one confirmation)."""
-    from mailctl.output import RESULT_COLUMNS
+    from mailctl.output import RESULT_COLUMNS, with_applied
 
     runtime = ctx.obj
     if is_bulk(addresses, from_file, jobs=jobs, dry_run=dry_run, report=report, resume=resume):
@@ -327,10 +329,11 @@ def delete(
             runtime.out.message(f"Absent: {missing.message}")
             outcome = "absent"
         else:
-            runtime.out.message(f"Deleted {targets[0]}")
+            runtime.out.done(backend.spec, f"Deleted {targets[0]}")
             outcome = "deleted"
         if runtime.out.json:
-            runtime.out.records([{"address": str(targets[0]), "outcome": outcome, "error": None}], RESULT_COLUMNS)
+            row = {"address": str(targets[0]), "outcome": outcome, "error": None}
+            runtime.out.records([with_applied(backend.spec, row) if outcome == "deleted" else row], RESULT_COLUMNS)
         return
 
     # Several mailboxes: a refusal for one does not stop the others; credentials or the
@@ -352,8 +355,8 @@ def delete(
             results.append({"address": str(target), "outcome": "failed", "error": exc.message})
             runtime.out.message(f"Failed {target}: {exc.message}")
         else:
-            results.append({"address": str(target), "outcome": "deleted", "error": None})
-            runtime.out.message(f"Deleted {target}")
+            results.append(with_applied(backend.spec, {"address": str(target), "outcome": "deleted", "error": None}))
+            runtime.out.done(backend.spec, f"Deleted {target}")
     failed = [r for r in results if r["outcome"] == "failed"]
     if runtime.out.json or failed:
         runtime.out.records(results, RESULT_COLUMNS)

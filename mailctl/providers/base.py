@@ -138,6 +138,9 @@ class ProviderSpec:
     # The login of the emulator's default world that may change hosting accounts'
     # passwords, where there is one: `mailctl demo` tours the first provider that has it.
     demo_admin: str | None = None
+    # A successful write is accepted into a queue the panel works through later, not yet
+    # applied: output words it as accepted (JSON "applied": false) rather than done.
+    applies_later: bool = False
 
     # -- the backend ---------------------------------------------------------------------
     def backend_class(self) -> "type[Backend]":
