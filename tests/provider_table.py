@@ -115,6 +115,13 @@ class LifecycleState:
     routes: Callable[[Any, str], dict]
     # Put a forwarder (or an alias of one mailbox) in place: (emu, address, destinations).
     add_route: Callable[[Any, str, list], None]
+    # Whether a recorded request could have changed something (None: the shared rule of
+    # tests/lifecycle/lifecycle_support.py, for form and JSON-RPC requests).
+    is_write: "Callable[[Any], bool] | None" = None
+    # Fault selectors of the one request that writes in `pop set sales@ --quota 2G` and in
+    # `alias add` of a new alias (None: the shared tests' own selectors).
+    set_write: "dict[str, str] | None" = None
+    alias_write: "dict[str, str] | None" = None
 
 
 def _table_routes(state, domain: str) -> dict:
@@ -188,6 +195,40 @@ MBO_LIFECYCLE = LifecycleState(
     routes=_mbo_routes,
     add_route=_mbo_add,
 )
+
+
+# -- ISPConfig ----------------------------------------------------------------------------
+def _isp_function(request) -> str:
+    return request.query.split("&", 1)[0]
+
+
+def _isp_routes(emu, domain: str) -> dict:
+    return {source: sorted(dests) for source, dests in emu.state.ispconfig.routes(domain).items() if dests}
+
+
+def _isp_add(emu, address: str, destinations: list) -> None:
+    with emu.state.lock:
+        emu.state.ispconfig.add_forward(address, list(destinations))
+        emu.state.touch()
+
+
+def _isp_suspended(emu, address: str) -> set:
+    box = emu.state.ispconfig.mailbox(address)
+    login = "y" in (box.disableimap, box.disablepop3, box.disablesmtp)
+    return {k for k, on in (("login", login), ("incoming", box.postfix == "n")) if on}
+
+
+ISPCONFIG_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: emu.state.ispconfig.mailbox(a).quota // (1024 * 1024),
+    suspended=_isp_suspended,
+    routes=_isp_routes,
+    add_route=_isp_add,
+    # The function is the query string's first key; only *_add/_update/_delete write.
+    is_write=lambda request: _isp_function(request).endswith(("_add", "_update", "_delete")),
+    set_write=dict(field="mail_user_update:"),
+    alias_write=dict(field="mail_forward_add:"),
+)
+# -- end of ISPConfig ----------------------------------------------------------------------
 
 
 def _remote_cgi_write(request, emu=None) -> tuple[str, str] | None:
@@ -288,7 +329,7 @@ TABLE: dict[str, TestedProvider] = {p.name: p for p in (
                    admin="admin", answer_format="XML"),
     # The function is the query string's first key, which faults see as a field.
     TestedProvider("ispconfig", "demo", "ispconfig", _ispconfig_write, dict(field="mail_user_add:"),
-                   _set_ispconfig),
+                   _set_ispconfig, lifecycle=ISPCONFIG_LIFECYCLE),
     # mailcow has no user: a key is admin for the whole server; profiles say "admin".
     TestedProvider("mailcow", "admin", "mailcow", _mailcow_write, dict(path="/api/v1/add/mailbox"),
                    _set_mailcow, secret_kinds=("token",), create_example=(0, {}), lifecycle=MAILCOW_LIFECYCLE),

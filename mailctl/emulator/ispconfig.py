@@ -13,7 +13,7 @@ import re
 import time
 from typing import Any, Callable
 
-from .ispconfig_state import IspconfigState, IspMailUser, hash_password
+from .ispconfig_state import IspconfigState, IspForwarding, IspMailUser, hash_password
 from .settings import Settings
 from .wire import TEXT_TYPE, Request, Response, json_response, password_problem, split_address, valid_local_part
 from .world import World
@@ -266,6 +266,125 @@ def _mail_user_delete(isp: IspconfigState, body: dict, world: World) -> int:
     return 1
 
 
+# --------------------------------------------------------------------------- mail_forwarding
+
+# The form fields of mail_forward / mail_alias the API stores.
+_FORWARD_FIELDS = ("server_id", "source", "destination", "type", "active")
+DUPLICATE_MAILBOX = "There is already a mailbox with this email address."
+
+
+def _forwarding_row(row: IspForwarding) -> dict[str, str]:
+    return {"forwarding_id": str(row.forwarding_id), "sys_userid": "1", "sys_groupid": str(row.client_id + 1),
+            "server_id": str(row.server_id), "source": row.source, "destination": row.destination,
+            "type": row.type, "active": row.active, "allow_send_as": "n", "greylisting": "n"}
+
+
+def _forward_get(isp: IspconfigState, body: dict, world: World) -> Any:
+    """mail_forward_get and mail_alias_get read the same table and do not look at `type`."""
+    primary_id = body.get("primary_id")
+    rows = [_forwarding_row(r) for r in sorted(isp.forwardings.values(), key=lambda r: r.forwarding_id)]
+    if isinstance(primary_id, bool):
+        raise Fault("primary_id is invalid")
+    if isinstance(primary_id, int) or (isinstance(primary_id, str) and primary_id.lstrip("-").isdigit()):
+        if int(primary_id) == -1:
+            return rows
+        return next((r for r in rows if r["forwarding_id"] == str(int(primary_id))), [])
+    if isinstance(primary_id, dict):
+        return [r for r in rows
+                if all(_like(str(v), str(r.get(k, ""))) for k, v in primary_id.items() if not k.startswith("#"))]
+    raise Fault("primary_id is invalid")
+
+
+def _forward_form_errors(params: dict) -> None:
+    errors = []
+    source = params.get("source")
+    if not isinstance(source, str) or not source.strip():
+        errors.append("source_error_notempty")
+    else:
+        local, domain = split_address(source.strip().lower())
+        if not domain or (local and not valid_local_part(local)):
+            errors.append("source_error_isemail")
+    destination = params.get("destination")
+    if "destination" in params and (not isinstance(destination, str) or not destination.strip()):
+        errors.append("destination_error_isemail")
+    if "active" in params and params["active"] not in ("y", "n"):
+        errors.append("active_error_empty")
+    if errors:
+        raise Fault("\n".join(errors))
+
+
+def _receiving_mailbox(isp: IspconfigState, source: Any) -> bool:
+    box = isp.mailbox(source.strip().lower()) if isinstance(source, str) and "@" in source else None
+    return box is not None and box.postfix == "y"
+
+
+def _forward_add(kind: str) -> Callable[[IspconfigState, dict, World], int]:
+    """mail_forward_add / mail_alias_add: a new row every time (no uniqueness check: a
+    repeated add is a duplicate row). An alias is refused where a mailbox receives."""
+    def add(isp: IspconfigState, body: dict, world: World) -> int:
+        params = body.get("params")
+        if not isinstance(params, dict):
+            raise Fault("params must be an array")
+        client_id = _client_id(body)
+        if kind == "alias" and _receiving_mailbox(isp, params.get("source")):
+            raise Fault(DUPLICATE_MAILBOX)
+        if "destination" not in params:
+            raise Fault("destination_error_isemail")
+        _forward_form_errors(params)
+        row = IspForwarding(params["source"].strip().lower(), str(params["destination"]),
+                            str(params.get("type") or kind), isp._new_id(), client_id,
+                            int(params["server_id"]) if str(params.get("server_id", "")).isdigit() else 1,
+                            str(params.get("active") or "y"))
+        isp.forwardings[str(row.forwarding_id)] = row
+        isp.jobs.append(["mail_forwarding", "i", row.forwarding_id])
+        world.touch()
+        return row.forwarding_id
+    return add
+
+
+def _primary_key(body: dict) -> int:
+    try:
+        return int(body.get("primary_id"))
+    except (TypeError, ValueError):
+        raise Fault("primary_id is invalid") from None
+
+
+def _forward_update(kind: str) -> Callable[[IspconfigState, dict, World], int]:
+    """mail_forward_update / mail_alias_update: params merged into the row (by id, whatever its type)."""
+    def update(isp: IspconfigState, body: dict, world: World) -> int:
+        params = body.get("params")
+        if not isinstance(params, dict):
+            raise Fault("params must be an array")
+        _client_id(body)
+        if kind == "alias" and _receiving_mailbox(isp, params.get("source")):
+            raise Fault(DUPLICATE_MAILBOX)
+        row = isp.forwardings.get(str(_primary_key(body)))
+        if row is None:
+            return 0
+        _forward_form_errors({"source": row.source, **params})
+        for name in _FORWARD_FIELDS:
+            if name in params:
+                value = params[name]
+                if name == "server_id":
+                    row.server_id = int(value) if str(value).isdigit() else row.server_id
+                else:
+                    setattr(row, name, str(value).strip().lower() if name == "source" else str(value))
+        isp.jobs.append(["mail_forwarding", "u", row.forwarding_id])
+        world.touch()
+        return 1
+    return update
+
+
+def _forward_delete(isp: IspconfigState, body: dict, world: World) -> int:
+    """mail_forward_delete / mail_alias_delete: by id, whatever the row's type."""
+    row = isp.forwardings.pop(str(_primary_key(body)), None)
+    if row is None:
+        return 0
+    isp.jobs.append(["mail_forwarding", "d", row.forwarding_id])
+    world.touch()
+    return 1
+
+
 # --------------------------------------------------------------------------- domains etc.
 
 
@@ -320,6 +439,14 @@ _FUNCTIONS: dict[str, Callable[[IspconfigState, dict, World], Any]] = {
     "mail_user_add": _mail_user_add,
     "mail_user_update": _mail_user_update,
     "mail_user_delete": _mail_user_delete,
+    "mail_forward_get": _forward_get,
+    "mail_forward_add": _forward_add("forward"),
+    "mail_forward_update": _forward_update("forward"),
+    "mail_forward_delete": _forward_delete,
+    "mail_alias_get": _forward_get,
+    "mail_alias_add": _forward_add("alias"),
+    "mail_alias_update": _forward_update("alias"),
+    "mail_alias_delete": _forward_delete,
     "mail_domain_get": _mail_domain_get,
     "mail_domain_get_by_domain": _mail_domain_get_by_domain,
     "client_get_id": _client_get_id,

@@ -1,5 +1,6 @@
 """ISPConfig 3's state: remote users (with the function groups they were granted), panel
-clients, mail domains, mail users (quota in bytes) and live sessions (never saved).
+clients, mail domains, mail users (quota in bytes), the mail_forwarding table (forwards,
+aliases, catch-alls: one table, told apart by `type`) and live sessions (never saved).
 
 What the web UI keeps in `mail_user` is kept here with the API's field names; the
 password is kept in clear (`password`) so tests can check it, and shown on the wire as
@@ -7,6 +8,7 @@ the hash the real panel stores."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -27,6 +29,8 @@ from .statebase import (
 FUNCTION_GROUPS: dict[str, tuple[str, ...]] = {
     "mail_user": ("mail_user_get", "mail_user_add", "mail_user_update", "mail_user_delete"),
     "mail_domain": ("mail_domain_get", "mail_domain_get_by_domain"),
+    "mail_alias": ("mail_alias_get", "mail_alias_add", "mail_alias_update", "mail_alias_delete"),
+    "mail_forward": ("mail_forward_get", "mail_forward_add", "mail_forward_update", "mail_forward_delete"),
     "server": ("server_get",),
     "client": ("client_get_id",),
     "monitor": ("monitor_jobqueue_count",),
@@ -56,6 +60,23 @@ class IspMailUser:
     disabledeliver: str = "n"
     # other params sent on add/update, kept and shown as sent
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class IspForwarding:
+    """A mail_forwarding row. `destination` is kept as sent (the API does not split it;
+    the web UI stores several as "a@x, b@y")."""
+
+    source: str
+    destination: str
+    type: str = "forward"  # forward, alias, catchall, aliasdomain
+    forwarding_id: int = 0
+    client_id: int = 1
+    server_id: int = 1
+    active: str = "y"
+
+    def destinations(self) -> list[str]:
+        return [d for d in re.split(r"[\s,;]+", self.destination.lower()) if d]
 
 
 @dataclass
@@ -90,6 +111,8 @@ class IspconfigState(MailDomains[IspMailUser]):
     # mailuser_id -> the address it was issued for, kept after a delete (ids are never
     # reused, like MySQL's auto-increment): tells which mailbox a delete by id removed
     issued: dict[str, str] = field(default_factory=dict)
+    # mail_forwarding rows by forwarding_id (as text, for the state file)
+    forwardings: dict[str, IspForwarding] = field(default_factory=dict)
     session_lifetime: float = SESSION_LIFETIME
     sessions: dict[str, IspSession] = field(default_factory=dict)
 
@@ -121,6 +144,22 @@ class IspconfigState(MailDomains[IspMailUser]):
         self.issued[str(box.mailuser_id)] = address.lower()
         return box
 
+    def add_forward(self, source: str, destinations: list[str], type: str = "forward",
+                    client_id: int = 1) -> IspForwarding:
+        """A mail_forwarding row, as the web UI stores it."""
+        row = IspForwarding(source.lower(), ", ".join(destinations), type, self._new_id(), client_id)
+        self.forwardings[str(row.forwarding_id)] = row
+        return row
+
+    def routes(self, domain: str) -> dict[str, list[str]]:
+        """Every forward and alias of `domain`: source -> destinations (rows of one source merged)."""
+        found: dict[str, list[str]] = {}
+        for row in self.forwardings.values():
+            if row.type in ("forward", "alias") and row.source.endswith("@" + domain.lower()):
+                found.setdefault(row.source, []).extend(d for d in row.destinations()
+                                                        if d not in found.get(row.source, []))
+        return found
+
     def by_id(self, mailuser_id: int) -> tuple[str, IspMailUser] | None:
         for domain, boxes in self.mailboxes.items():
             for local, box in boxes.items():
@@ -145,7 +184,7 @@ class IspconfigState(MailDomains[IspMailUser]):
         return {**self._mail_dict(), "remote_users": dump_map(self.remote_users),
                 "sys_users": dict(self.sys_users), "domain_rows": {d: dict(r) for d, r in self.domain_rows.items()},
                 "next_id": self.next_id, "jobs": [list(j) for j in self.jobs], "api_enabled": self.api_enabled,
-                "issued": dict(self.issued)}
+                "issued": dict(self.issued), "forwardings": dump_map(self.forwardings)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IspconfigState:
@@ -153,7 +192,8 @@ class IspconfigState(MailDomains[IspMailUser]):
                     sys_users=dict(data.get("sys_users", {})),
                     domain_rows={d: dict(r) for d, r in data.get("domain_rows", {}).items()},
                     next_id=int(data.get("next_id", 1)), jobs=[list(j) for j in data.get("jobs", [])],
-                    api_enabled=bool(data.get("api_enabled", True)), issued=dict(data.get("issued", {})))
+                    api_enabled=bool(data.get("api_enabled", True)), issued=dict(data.get("issued", {})),
+                    forwardings=build_map(IspForwarding, data.get("forwardings", {})))
         state._load_mail(data, IspMailUser)
         for domain, owner in list(state.domains.items()):
             state.add_domain(domain, owner)  # rows for domains of a hand-written file

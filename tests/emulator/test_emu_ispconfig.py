@@ -148,3 +148,70 @@ def test_faults_match_the_function_as_a_field():
                                      "params": {"email": "f@example.com", "password": "Str0ng-pass"}})
         assert answer.status_code == 503 and fault.fired == 1
         assert call(emu, "mail_user_get", session_id=session, primary_id=-1)["code"] == "ok"
+
+
+# -- mail_forwarding: forwards and aliases in one table ------------------------------------
+
+def test_forward_add_is_not_idempotent_and_get_filters_like_sql():
+    with Emulator() as emu:
+        session = login(emu)
+        params = {"server_id": 1, "source": "team@example.com", "destination": "a@x.test, b@x.test",
+                  "type": "forward", "active": "y"}
+        first = call(emu, "mail_forward_add", session_id=session, client_id=1, params=params)["response"]
+        second = call(emu, "mail_forward_add", session_id=session, client_id=1, params=params)["response"]
+        assert isinstance(first, int) and second != first  # a second add is a second row
+        rows = call(emu, "mail_forward_get", session_id=session, primary_id={"source": "team@%"})["response"]
+        assert [(r["forwarding_id"], r["destination"], r["type"]) for r in rows] == [
+            (str(first), "a@x.test, b@x.test", "forward"), (str(second), "a@x.test, b@x.test", "forward")]
+        assert call(emu, "mail_forward_get", session_id=session, primary_id=first)["response"]["source"] == \
+            "team@example.com"
+        assert call(emu, "mail_forward_get", session_id=session, primary_id=9999)["response"] == []
+        assert emu.state.ispconfig.jobs[-1] == ["mail_forwarding", "i", second]
+
+
+def test_forward_update_merges_and_delete_by_id_ignores_the_type():
+    with Emulator() as emu:
+        session = login(emu)
+        isp = emu.state.ispconfig
+        catchall = isp.add_forward("@example.com", ["info@example.com"], type="catchall")
+        forward = isp.add_forward("team@example.com", ["a@x.test"])
+        updated = call(emu, "mail_forward_update", session_id=session, client_id=1, primary_id=forward.forwarding_id,
+                       params={"destination": "a@x.test, b@x.test"})
+        assert updated["response"] == 1 and forward.destinations() == ["a@x.test", "b@x.test"]
+        assert forward.source == "team@example.com" and forward.type == "forward"
+        assert call(emu, "mail_forward_update", session_id=session, client_id=1, primary_id=9999,
+                    params={"destination": "c@x.test"})["response"] == 0
+        # A delete by id does not look at the type: a client must check it first.
+        assert call(emu, "mail_forward_delete", session_id=session, primary_id=catchall.forwarding_id)["response"] == 1
+        assert str(catchall.forwarding_id) not in isp.forwardings
+        assert call(emu, "mail_forward_delete", session_id=session, primary_id=catchall.forwarding_id)["response"] == 0
+
+
+def test_alias_add_is_refused_over_a_receiving_mailbox_and_forms_refuse_bad_input():
+    with Emulator() as emu:
+        session = login(emu)
+        over_mailbox = call(emu, "mail_alias_add", session_id=session, client_id=1,
+                            params={"source": "info@example.com", "destination": "sales@example.com"})
+        assert over_mailbox == {"code": "remote_fault", "message": "There is already a mailbox with this email address.",
+                                "response": False}
+        bad = call(emu, "mail_forward_add", session_id=session, client_id=1,
+                   params={"source": "not an address", "destination": ""})
+        assert bad["code"] == "remote_fault" and bad["message"].splitlines() == [
+            "source_error_isemail", "destination_error_isemail"]
+        assert emu.state.ispconfig.forwardings == {}
+
+
+def test_forward_functions_need_their_group_and_the_state_file_keeps_forwardings(tmp_path):
+    path = tmp_path / "world.json"
+    with Emulator(state_file=path) as emu:
+        isp = emu.state.ispconfig
+        isp.add_remote_user("mailonly", "Mail-only-1", groups=["mail_user", "mail_domain"])
+        limited = call(emu, "login", username="mailonly", password="Mail-only-1")["response"]
+        assert call(emu, "mail_forward_get", session_id=limited, primary_id=-1)["message"] == NO_PERMISSION
+        session = login(emu)
+        call(emu, "mail_forward_add", session_id=session, client_id=1,
+             params={"source": "team@example.com", "destination": "info@example.com", "type": "forward"})
+    saved = json.loads(path.read_text())
+    assert [row["source"] for row in saved["ispconfig"]["forwardings"].values()] == ["team@example.com"]
+    with Emulator(state_file=path) as emu:
+        assert emu.state.ispconfig.routes("example.com") == {"team@example.com": ["info@example.com"]}

@@ -33,7 +33,7 @@ from mailctl.config import Config, Profile
 from mailctl.credentials import Credentials
 from mailctl.errors import MailctlError, TransportError
 from mailctl.memory_keyring import MemoryKeyring
-from mailctl.models import NewMailbox
+from mailctl.models import MailboxChange, NewMailbox
 from mailctl.transport import Transport, TransportSettings, parse_json
 from mailctl.validation import Address
 
@@ -144,11 +144,18 @@ ISP_DOMAIN = st.fixed_dictionaries({}, optional={
     "domain": st.sampled_from(["example.com", "other.test"]) | SCALARS,
     "sys_userid": st.sampled_from(["2", 2]) | SCALARS, "server_id": st.sampled_from(["1", 1]) | SCALARS,
 })
+ISP_FORWARD = st.fixed_dictionaries({}, optional={
+    "forwarding_id": st.sampled_from(["4", 5]) | SCALARS,
+    "source": st.sampled_from(["team@example.com", "info@example.com", "@example.com"]) | SCALARS,
+    "destination": st.sampled_from(["info@example.com", "a@x.test, b@x.test", ""]) | SCALARS,
+    "type": st.sampled_from(["forward", "alias", "catchall"]) | SCALARS, "active": SCALARS,
+})
 ISPCONFIG = st.fixed_dictionaries({"code": st.sampled_from(["ok", "ok", "remote_fault", "invalid_method"]) | SCALARS},
                                   optional={
     "message": st.sampled_from(["", "The Session is expired or does not exist.",
                                 "The login failed. Username or password wrong."]) | SCALARS,
     "response": (JSON | st.lists(MAIL_USER, max_size=4) | st.lists(ISP_DOMAIN, max_size=3) | MAIL_USER
+                 | st.lists(ISP_FORWARD, max_size=3)
                  | st.sampled_from([0, 1, 7, "1", False, "0123456789abcdef0123456789abcdef"])),
 }) | JSON
 
@@ -238,6 +245,11 @@ OPERATIONS = {
     "passwd": lambda b: b.change_password(INFO, "N3w-pass-word"),
     "passwd --self": lambda b: b.change_password_self(INFO, "0ld-pass-word", "N3w-pass-word"),
     "account passwd": lambda b: b.change_account_password("demo", "N3w-pass-word"),
+    "pop show": lambda b: b.get_mailbox(INFO),
+    "pop set": lambda b: b.change_mailbox(INFO, MailboxChange(quota_mb=10, suspend_login=True, suspend_incoming=False)),
+    "alias list": lambda b: b.list_aliases("example.com"),
+    "alias add": lambda b: b.add_alias(Address("team", "example.com"), ["info@example.com"]),
+    "alias remove": lambda b: b.remove_alias(Address("team", "example.com"), ["info@example.com"]),
 }
 ALWAYS = ("login", "status", "logout")
 

@@ -42,9 +42,14 @@ class Panel:
     def add_route(self, address: str, destinations: list) -> None:
         self.state.add_route(self.emu, address, destinations)
 
+    def wrote(self, record: dict) -> dict:
+        """A successful write's JSON record as this provider's output has it: with
+        "applied": false where the panel applies writes later (spec.applies_later)."""
+        return {**record, "applied": False} if self.spec.applies_later else record
+
     def writes(self) -> list:
         """The requests that could have changed something (anything but a read)."""
-        return [r for r in self.emu.requests if _is_write(r)]
+        return [r for r in self.emu.requests if (self.state.is_write or _is_write)(r)]
 
 
 _READS = {"list", "full_list", "", None}

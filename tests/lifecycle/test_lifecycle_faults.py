@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lifecycle_support import having, panel_for
-from provider_table import DOMAIN
+from provider_table import DOMAIN, TABLE
 
 INFO = f"info@{DOMAIN}"
 SALES = f"sales@{DOMAIN}"
@@ -24,9 +24,10 @@ LOST = ["500", "503", "reset", "truncate", "nonjson"]
 
 
 def _write(provider):
-    if provider not in ALIAS_WRITE:
-        pytest.fail(f"add the alias-add write request of {provider} to ALIAS_WRITE")
-    return ALIAS_WRITE[provider]
+    selector = ALIAS_WRITE.get(provider) or TABLE[provider].lifecycle.alias_write
+    if selector is None:
+        pytest.fail(f"add the alias-add write request of {provider} to ALIAS_WRITE (or its LifecycleState)")
+    return selector
 
 
 @pytest.mark.parametrize("fault", LOST)
@@ -57,7 +58,7 @@ def test_an_alias_add_that_failed_before_acting_says_it_is_safe_to_retry(cli, em
 @pytest.mark.parametrize("provider", having("pop set"))
 def test_a_stalled_pop_set_is_ambiguous_not_resent(cli, emu, provider):
     panel = panel_for(cli, emu, provider)
-    match = dict(method="mail.set") if provider == "mailboxorg" else dict(field="quota:2048")
+    match = panel.state.set_write or (dict(method="mail.set") if provider == "mailboxorg" else dict(field="quota:2048"))
     args = ("--suspend",) if provider == "mailboxorg" else ("--quota", "2G")
     emu.add_fault(kind="stall", seconds=2, when="before", count=1, **match)
     result = cli("--json", "--timeout", "0.5", "pop", "set", SALES, *args)
