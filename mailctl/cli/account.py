@@ -26,7 +26,7 @@ def passwd(
     """Change a hosting account's login password (where the panel lets the profile's login
     do it: an administrator or reseller)."""
     from mailctl.credentials import PasswordSource
-    from mailctl.output import ACCOUNT_PASSWORD_COLUMNS
+    from mailctl.output import ACCOUNT_PASSWORD_COLUMNS, with_applied
 
     runtime = ctx.obj
     user = validation.account_user(user)
@@ -37,8 +37,8 @@ def passwd(
     runtime.register_secret(password)
     result = backend.change_account_password(user, password, update_db=not no_db)
     services = ", ".join(result.services) or "the login"
-    runtime.out.message(f"Changed the password of account {user} ({services})")
-    row = result.to_json()
+    runtime.out.done(backend.spec, f"Changed the password of account {user} ({services})")
+    row = with_applied(backend.spec, result.to_json())
     if generated:
         row["password"] = password
     if generated or runtime.out.json:
