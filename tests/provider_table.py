@@ -181,6 +181,10 @@ def _mailcow_add(emu, address: str, destinations: list) -> None:
         emu.state.touch()
 
 
+def _mailcow_is_write(request) -> bool:
+    return request.method == "POST"  # GET for every read, POST for add/edit/delete
+
+
 # mailcow's one `active` field: 1 on, 2 login off (mail still accepted), 0 everything off.
 MAILCOW_SUSPENDED = {1: set(), 2: {"login"}, 0: {"login", "incoming"}}
 MAILCOW_LIFECYCLE = LifecycleState(
@@ -188,6 +192,9 @@ MAILCOW_LIFECYCLE = LifecycleState(
     suspended=lambda emu, a: MAILCOW_SUSPENDED[emu.state.mailcow.mailbox(a).active],
     routes=_mailcow_routes,
     add_route=_mailcow_add,
+    is_write=_mailcow_is_write,
+    set_write=dict(path="/api/v1/edit/mailbox"),  # a JSON body: no form field to match
+    alias_write=dict(path="/api/v1/add/alias"),
 )
 MBO_LIFECYCLE = LifecycleState(
     quota=lambda emu, a: 0,

@@ -158,6 +158,12 @@ class Backend:
             if kind not in kinds:
                 have = (" (it can suspend: " + ", ".join(kinds) + ")") if kinds else ""
                 raise UsageError(f"--{kind}: {self.spec.label} cannot suspend {kind}{have}", provider=self.provider)
+        on = {kind for kind, value in (("login", change.suspend_login), ("incoming", change.suspend_incoming)) if value}
+        lifted = set(change.suspension_kinds()) - on
+        for kind, needed in self.spec.suspend_needs.items():
+            if kind in on and needed in lifted:
+                raise UsageError(f"--{kind}: {self.spec.label} suspends {kind} only together with {needed}",
+                                 provider=self.provider)
 
     def check_alias_destination(self, destination: str) -> None:
         """UsageError for a destination this provider cannot forward to (a special target

@@ -15,14 +15,15 @@ The key is the whole credential (admin for the server); there are no sessions.""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Callable
 from urllib.parse import quote, urlsplit
 
 from mailctl.backends import base
 from mailctl.backends import mailcow_parse as parse
 from mailctl.backends.writes import settle_write
-from mailctl.errors import (AuthError, BadResponse, MailctlError, NotFound, PermissionDenied, ProviderRefused,
-                            TransportError, UsageError)
+from mailctl.errors import (AlreadyExists, AuthError, BadResponse, MailctlError, NotFound, PermissionDenied,
+                            ProviderRefused, TransportError, UsageError)
 from mailctl.models import Alias, Domain, Mailbox, MailboxChange, NewMailbox
 from mailctl.transport import parse_json
 from mailctl.validation import Address
@@ -37,6 +38,16 @@ NOTHING_DONE = frozenset({"object_exists", "is_alias", "is_alias_or_mailbox", "d
                           "mailbox_invalid", "password_mismatch", "mailbox_quota_exceeded",
                           "mailbox_quota_left_exceeded", "unlimited_quota_acl", "max_mbox_exceeded",
                           "quota_not_numeric", "access_denied"})
+
+
+# What `active` cannot express, by whether the change lifts the login suspension (True)
+# or asks for incoming alone (False).
+_NO_INCOMING_ALONE = {
+    False: "mailcow cannot refuse incoming mail to {address} while its login stays allowed (one `active` field: "
+           "0 switches off both); nothing was changed: to stop both, run pop set {address} --suspend",
+    True: "mailcow cannot allow login to {address} while incoming mail stays refused (one `active` field: 0 "
+          "switches off both); nothing was changed: to lift both, run pop set {address} --unsuspend",
+}
 
 
 def api_prefix(base_url: str) -> str:
@@ -235,27 +246,37 @@ class Backend(base.Backend):
 
     # -- one mailbox -------------------------------------------------------------------------------
     def get_mailbox(self, address: Address) -> Mailbox:
+        """The mailbox, with the aliases that deliver to it (mailcow does not link them:
+        its domain's aliases are read)."""
         found = self._find(address)
         if found is None:
             raise self._missing(address)
-        return found
+        linked = tuple(alias.address for alias in self.list_aliases(address.domain)
+                       if str(address) in alias.destinations)
+        return replace(found, aliases=linked)
 
     def change_mailbox(self, address: Address, change: MailboxChange) -> Mailbox:
         """Quota (MiB) and `active`: 1 on, 2 login disallowed (mail still accepted), 0 off
-        (no login and no delivery). mailcow has no "incoming off, login on"."""
+        (no login and no delivery). mailcow has no "incoming refused, login allowed": a
+        change that would need it is refused, never widened to switch login off too.
+        Only what differs from the mailbox as read is sent; nothing when nothing does."""
         self.check_change(change)
-        current = self.get_mailbox(address)
+        current = self._find(address)
+        if current is None:
+            raise self._missing(address)
         attr: dict[str, Any] = {}
-        if change.quota_mb is not None:
+        if change.quota_mb is not None and change.quota_mb != (current.quota_mb or 0):
             attr["quota"] = change.quota_mb  # MiB; 0 = unlimited
         if change.suspension_kinds():
             restrictions = current.restrictions or ()
             login = change.suspend_login if change.suspend_login is not None else "login" in restrictions
             incoming = change.suspend_incoming if change.suspend_incoming is not None else "incoming" in restrictions
-            if incoming and change.suspend_login is False:
-                raise ProviderRefused("mailcow cannot allow login while it refuses incoming mail (active 0 switches "
-                                      "off both): lift the incoming suspension too", provider=PROVIDER)
-            attr["active"] = 0 if incoming else 2 if login else 1
+            if incoming and not login:
+                raise ProviderRefused(_NO_INCOMING_ALONE[change.suspend_login is False].format(address=address),
+                                      provider=PROVIDER)
+            active = 0 if incoming else 2 if login else 1
+            if current.restrictions is None or active != parse.RESTRICTION_STATES[current.restrictions]:
+                attr["active"] = active
         if not attr:
             return current
         wanted = parse.parse_mailbox({"username": str(address), "quota": attr.get("quota", 0) * parse.MIB,
@@ -280,7 +301,10 @@ class Backend(base.Backend):
                 raise refused from None
             self.ctx.notice(f"mailcow answered {refused.message.removeprefix('mailcow refused ')}, "
                             "but the server shows the change was applied")
-        return self.get_mailbox(address)
+        now = self._find(address)
+        if now is None:
+            raise self._missing(address)
+        return now
 
     # -- aliases (mailcow's forwarders) ------------------------------------------------------------
     def list_aliases(self, domain: str) -> list[Alias]:
@@ -316,7 +340,7 @@ class Backend(base.Backend):
             alias_id, alias = found
             merged = alias.destinations + tuple(d for d in wanted if d not in alias.destinations)
             if merged == alias.destinations:
-                return alias
+                raise AlreadyExists(f"{address} already forwards to {', '.join(wanted)}", provider=PROVIDER)
             body = {"items": [alias_id], "attr": {"goto": ",".join(merged)}}  # goto replaces the list
             path, expected = "edit/alias", "alias_modified"
 
@@ -327,8 +351,13 @@ class Backend(base.Backend):
         try:
             self._settle(lambda: self._write(path, body, expected, action), applied=applied, action=action)
         except _Refused as refused:
-            if "domain_not_found" in refused.verdict.keys():
+            keys = refused.verdict.keys()
+            if "domain_not_found" in keys:
                 raise NotFound(f"domain {address.domain} is not on this mailcow server", provider=PROVIDER) from None
+            if found is None and "is_alias_or_mailbox" in keys and self._exists_or(address, False):
+                raise ProviderRefused(f"mailcow cannot forward {address}: it is a mailbox, whose address mailcow "
+                                      "keeps for the mailbox itself (forward its mail with a Sieve filter, or "
+                                      "use another address for the alias)", provider=PROVIDER) from None
             raise refused from None  # a partial save (goto_invalid) included: the message names what was dropped
         now = self._alias(address)
         if now is None:

@@ -154,6 +154,7 @@ def active_state(item: dict[str, Any]) -> int | None:
 
 # active -> what is switched off: 2 is "disallow login, mail still accepted"; 0 is off.
 RESTRICTIONS = {1: (), 2: ("login",), 0: ("login", "incoming")}
+RESTRICTION_STATES = {restrictions: active for active, restrictions in RESTRICTIONS.items()}
 
 
 def parse_mailbox(item: Any, what: str = "get/mailbox") -> Mailbox:

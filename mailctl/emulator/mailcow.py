@@ -10,7 +10,11 @@ The traps it plays (the provider notes, "mailcow"):
 - an unknown object is answered 200 with `{}` (an empty `all` too: `{}`, not `[]`);
 - quotas are MiB on add/edit and bytes on get; `active` comes as "1" beside `active_int`;
 - `state.mailcow.error_but_created`: add/mailbox creates the mailbox and answers a
-  `danger` entry all the same (mailcow issue #5292).
+  `danger` entry all the same (mailcow issue #5292);
+- aliases: add/alias without `active` makes an inactive one; a mailbox's address is
+  refused (`is_alias_or_mailbox`: its own alias row holds it, hidden from the API);
+  edit/delete go by numeric id and `goto` replaces the list; deleting a mailbox deletes
+  the aliases that delivered only to it and drops it from the others.
 """
 
 from __future__ import annotations
@@ -389,6 +393,9 @@ def _edit_alias(world: World, mc: MailcowState, data: Any) -> list[dict[str, Any
             continue
         if "goto" in attr:
             goto, dropped = _gotos(attr["goto"], log)
+            if alias.address in goto:  # an alias cannot deliver to itself
+                goto.remove(alias.address)
+                dropped.append(_entry("danger", "alias_goto_identical", log))
             entries.extend(dropped)
             if not goto:
                 entries.append(_entry("danger", "goto_empty", log))

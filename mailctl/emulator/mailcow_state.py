@@ -75,6 +75,20 @@ class MailcowState(MailDomains[McMailbox]):
     def add_mailbox(self, address: str, password: str | None = MAILBOX_SECRET, **fields: Any) -> McMailbox:
         return self._put(address, McMailbox(password, **fields))
 
+    def remove_mailbox(self, address: str) -> McMailbox | None:
+        """As mailcow's delete/mailbox does it: the aliases that delivered only to the
+        mailbox go with it (`DELETE FROM alias WHERE goto = :username`), and the others
+        lose it from their destinations."""
+        removed = super().remove_mailbox(address)
+        if removed is not None:
+            username = address.strip().lower()
+            for alias_id, alias in list(self.aliases.items()):
+                if alias.goto == [username]:
+                    del self.aliases[alias_id]
+                elif username in alias.goto:
+                    alias.goto = [g for g in alias.goto if g != username]
+        return removed
+
     def add_alias(self, address: str, goto: list[str], active: int = 1) -> int:
         """A new alias row; returns its id."""
         alias_id = max((int(i) for i in self.aliases), default=0) + 1

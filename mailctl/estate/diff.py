@@ -135,6 +135,10 @@ def _domain(declared: DeclaredDomain, live: "LiveDomain", spec: "ProviderSpec", 
         return
     for local, destinations in declared.aliases.items():
         have = live.aliases.get(local)
+        if have is None and not spec.mailbox_forwarders and (local in declared.mailboxes or local in live.mailboxes):
+            result.warnings.append(f"{local}@{declared.domain}: {spec.label} cannot forward a mailbox's own address; "
+                                   "the declared alias is left out")
+            continue
         if have is None:
             change("create", "alias", local, None, {"destinations": list(destinations)})
         elif set(have) != set(destinations):
@@ -212,4 +216,9 @@ def _expressible(suspended: bool | tuple[str, ...], spec: "ProviderSpec", addres
         missing = [kind for kind in suspended if kind not in spec.suspend_kinds]
         if missing:
             warnings.append(f"{address}: {spec.label} cannot suspend {', '.join(missing)} on its own")
+        for kind, needed in spec.suspend_needs.items():
+            if kind in suspended and needed not in suspended:
+                warnings.append(f"{address}: {spec.label} suspends {kind} only together with {needed}; "
+                                "left as it is")
+                return False
     return True

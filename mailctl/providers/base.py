@@ -141,6 +141,12 @@ class ProviderSpec:
     # A successful write is accepted into a queue the panel works through later, not yet
     # applied: output words it as accepted (JSON "applied": false) rather than done.
     applies_later: bool = False
+    # Suspension kinds it holds only together with another: {kind: the kind it needs}
+    # (mailcow refuses incoming mail only with login off too: one `active` field).
+    suspend_needs: dict[str, str] = field(default_factory=dict)
+    # Whether a mailbox's own address can also forward (a forwarder beside the mailbox).
+    # Where it cannot (mailcow), an alias is another address than any mailbox's.
+    mailbox_forwarders: bool = True
 
     # -- the backend ---------------------------------------------------------------------
     def backend_class(self) -> "type[Backend]":

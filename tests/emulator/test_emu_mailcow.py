@@ -192,3 +192,25 @@ def test_aliases(post, get, emu):
     assert [(e["type"], e["msg"]) for e in removed] == [("success", ["alias_removed", "team@example.com"]),
                                                           ("danger", "access_denied")]
     assert "1" not in emu.state.mailcow.aliases
+
+
+def test_a_mailbox_deletion_takes_its_aliases_as_mailcow_does(post, get, emu):
+    mc = emu.state.mailcow
+    only = mc.add_alias("team@example.com", ["sales@example.com"])
+    shared = mc.add_alias("list@example.com", ["sales@example.com", "x@other.test"])
+    other = mc.add_alias("help@example.com", ["info@example.com"])
+    assert post("delete/mailbox", ["sales@example.com"]).json()[0]["msg"] == ["mailbox_removed", "sales@example.com"]
+    # DELETE ... WHERE goto = the mailbox; the others' goto rebuilt without it.
+    assert str(only) not in mc.aliases
+    assert mc.aliases[str(shared)].goto == ["x@other.test"]
+    assert mc.aliases[str(other)].goto == ["info@example.com"]
+    assert [row["address"] for row in get("alias/all/example.com").json()] == ["list@example.com",
+                                                                              "help@example.com"]
+
+
+def test_an_alias_edited_to_deliver_to_itself_drops_that_destination(post, emu):
+    alias_id = emu.state.mailcow.add_alias("team@example.com", ["info@example.com"])
+    answer = post("edit/alias", {"items": [alias_id], "attr": {"goto": "team@example.com,sales@example.com"}}).json()
+    assert [(e["type"], e["msg"]) for e in answer] == [("danger", "alias_goto_identical"),
+                                                        ("success", ["alias_modified", "team@example.com"])]
+    assert emu.state.mailcow.aliases[str(alias_id)].goto == ["sales@example.com"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lifecycle_support import having, panel_for
+from lifecycle_support import alias_write, having, panel_for
 from provider_table import DOMAIN
 
 INFO = f"info@{DOMAIN}"
@@ -25,6 +25,10 @@ def _kind(panel, address: str) -> str:
     return "alias" if panel.provider == "mailboxorg" and address != INFO and address != SALES else "forwarder"
 
 
+# The forwarders below are `panel.forwarder`: a mailbox's own address where the provider
+# forwards one (mailbox.org forwards nothing else), else an address of its own (mailcow).
+
+
 # -- add --------------------------------------------------------------------------------
 
 def test_add_a_new_alias(cli, panel):
@@ -36,29 +40,29 @@ def test_add_a_new_alias(cli, panel):
 
 
 def test_adding_a_destination_keeps_the_others(cli, panel):
-    panel.add_route(INFO, [OUT1])
-    result = cli("--json", "alias", "add", INFO, "--to", OUT2)
+    panel.add_route(panel.forwarder, [OUT1])
+    result = cli("--json", "alias", "add", panel.forwarder, "--to", OUT2)
     assert result.exit_code == 0, result.stderr
     assert result.json["destinations"] == [OUT1, OUT2]
-    assert panel.routes() == {INFO: [OUT1, OUT2]}
+    assert panel.routes() == {panel.forwarder: [OUT1, OUT2]}
 
 
 def test_add_several_destinations_at_once(cli, panel):
-    result = cli("alias", "add", INFO, "--to", OUT1, "--to", OUT2)
+    result = cli("alias", "add", panel.forwarder, "--to", OUT1, "--to", OUT2)
     assert result.exit_code == 0, result.stderr
-    assert panel.routes() == {INFO: [OUT1, OUT2]}
+    assert panel.routes() == {panel.forwarder: [OUT1, OUT2]}
 
 
 def test_adding_what_is_there_is_exists_exit_1_or_0_with_exists_ok(cli, panel):
-    panel.add_route(INFO, [OUT1])
+    panel.add_route(panel.forwarder, [OUT1])
     panel.emu.clear_requests()
-    result = cli("--json", "alias", "add", INFO, "--to", OUT1)
+    result = cli("--json", "alias", "add", panel.forwarder, "--to", OUT1)
     assert result.exit_code == 1
     assert result.error_json["error"]["code"] == "exists"
-    result = cli("--json", "alias", "add", INFO, "--to", OUT1, "--exists-ok")
+    result = cli("--json", "alias", "add", panel.forwarder, "--to", OUT1, "--exists-ok")
     assert result.exit_code == 0, result.stderr
-    assert result.json == {"address": INFO, "outcome": "exists", "destinations": [OUT1]}
-    assert panel.routes() == {INFO: [OUT1]}
+    assert result.json == {"address": panel.forwarder, "outcome": "exists", "destinations": [OUT1]}
+    assert panel.routes() == {panel.forwarder: [OUT1]}
     assert panel.writes() == []
 
 
@@ -81,16 +85,17 @@ def test_a_bad_or_missing_destination_is_exit_2(cli, panel, bad):
 # -- list -------------------------------------------------------------------------------
 
 def test_list_in_json_plain_and_table(cli, panel):
-    panel.add_route(INFO, [OUT1, OUT2])
+    forwarder = panel.forwarder
+    panel.add_route(forwarder, [OUT1, OUT2])
     panel.add_route(TEAM, [SALES])
     result = cli("--json", "alias", "list", DOMAIN)
     assert result.exit_code == 0, result.stderr
     assert result.json == [
-        {"address": INFO, "destinations": [OUT1, OUT2], "kind": "forwarder", "domain": DOMAIN},
+        {"address": forwarder, "destinations": [OUT1, OUT2], "kind": "forwarder", "domain": DOMAIN},
         {"address": TEAM, "destinations": [SALES], "kind": _kind(panel, TEAM), "domain": DOMAIN},
     ]
     plain = cli("-o", "plain", "alias", "list", DOMAIN)
-    assert plain.stdout == f"{INFO}\t{OUT1}\n{INFO}\t{OUT2}\n{TEAM}\t{SALES}\n"
+    assert plain.stdout == f"{forwarder}\t{OUT1}\n{forwarder}\t{OUT2}\n{TEAM}\t{SALES}\n"
     table = cli("-o", "table", "alias", "list", DOMAIN)
     assert table.exit_code == 0 and TEAM in table.stdout and "Destinations" in table.stdout
     assert panel.writes() == []
@@ -122,11 +127,11 @@ def test_list_takes_a_domain_or_all_domains(cli, panel):
 # -- remove -----------------------------------------------------------------------------
 
 def test_remove_one_destination_keeps_the_rest(cli, panel):
-    panel.add_route(INFO, [OUT1, OUT2])
-    result = cli("--json", "-y", "alias", "remove", INFO, "--to", OUT1)
+    panel.add_route(panel.forwarder, [OUT1, OUT2])
+    result = cli("--json", "-y", "alias", "remove", panel.forwarder, "--to", OUT1)
     assert result.exit_code == 0, result.stderr
-    assert result.json == panel.wrote({"address": INFO, "outcome": "removed", "destinations": [OUT2]})
-    assert panel.routes() == {INFO: [OUT2]}
+    assert result.json == panel.wrote({"address": panel.forwarder, "outcome": "removed", "destinations": [OUT2]})
+    assert panel.routes() == {panel.forwarder: [OUT2]}
 
 
 def test_remove_the_whole_alias(cli, panel):
@@ -158,9 +163,9 @@ def test_remove_of_a_missing_alias_is_exit_3_or_absent_with_missing_ok(cli, pane
 
 
 def test_remove_of_a_destination_it_does_not_have_is_exit_3(cli, panel):
-    panel.add_route(INFO, [OUT1])
-    assert cli("-y", "alias", "remove", INFO, "--to", OUT2).exit_code == 3
-    assert panel.routes() == {INFO: [OUT1]}
+    panel.add_route(panel.forwarder, [OUT1])
+    assert cli("-y", "alias", "remove", panel.forwarder, "--to", OUT2).exit_code == 3
+    assert panel.routes() == {panel.forwarder: [OUT1]}
 
 
 def test_alias_writes_are_in_the_audit_log(cli, panel):
@@ -171,14 +176,11 @@ def test_alias_writes_are_in_the_audit_log(cli, panel):
 
 
 def test_a_lost_add_is_settled_by_a_read(cli, panel):
-    panel.emu.add_fault(kind="reset", when="after",
-                        **(panel.state.alias_write
-                           or ({"method": "mail.set"} if panel.provider == "mailboxorg" else {"field": f"fwdemail:{OUT1}"}
-                               if panel.provider in ("cpanel", "whm") else {"field": f"email:{OUT1}"})))
-    result = cli("alias", "add", INFO, "--to", OUT1)
+    panel.emu.add_fault(kind="reset", when="after", **alias_write(panel.provider))
+    result = cli("alias", "add", panel.forwarder, "--to", OUT1)
     assert result.exit_code == 0, result.stderr
     assert "applied" in result.stderr
-    assert panel.routes() == {INFO: [OUT1]}
+    assert panel.routes() == {panel.forwarder: [OUT1]}
     assert len(panel.writes()) == 1
 
 

@@ -136,35 +136,37 @@ def test_bulk_set_refuses_a_flag_the_provider_lacks_before_any_request(cli, emu,
 # -- bulk: alias add / remove ---------------------------------------------------------------
 
 def test_bulk_alias_add_and_remove(cli, panel, tmp_path):
+    first, second = panel.forwarders
     source = tmp_path / "aliases.csv"
-    source.write_text(f"address,to\n{INFO},a@elsewhere.test b@elsewhere.test\n{SALES},c@elsewhere.test\n")
+    source.write_text(f"address,to\n{first},a@elsewhere.test b@elsewhere.test\n{second},c@elsewhere.test\n")
     result = cli("--json", "alias", "add", "--from-file", str(source))
     assert result.exit_code == 0, result.stderr
     assert [r["outcome"] for r in result.json] == ["added", "added"]
-    assert panel.routes() == {INFO: ["a@elsewhere.test", "b@elsewhere.test"], SALES: ["c@elsewhere.test"]}
+    assert panel.routes() == {first: ["a@elsewhere.test", "b@elsewhere.test"], second: ["c@elsewhere.test"]}
     again = cli("--json", "alias", "add", "--from-file", str(source))
     assert again.exit_code == 6
     again = cli("--json", "alias", "add", "--from-file", str(source), "--exists-ok")
     assert again.exit_code == 0 and [r["outcome"] for r in again.json] == ["exists", "exists"]
     gone = tmp_path / "gone.csv"
-    gone.write_text(f"address,to\n{INFO},a@elsewhere.test\n{SALES},\n")
+    gone.write_text(f"address,to\n{first},a@elsewhere.test\n{second},\n")
     assert cli("alias", "remove", "--from-file", str(gone)).exit_code == 2  # not confirmed
     result = cli("--json", "-y", "alias", "remove", "--from-file", str(gone))
     assert result.exit_code == 0, result.stderr
-    assert panel.routes() == {INFO: ["b@elsewhere.test"]}
+    assert panel.routes() == {first: ["b@elsewhere.test"]}
     result = cli("--json", "-y", "alias", "remove", "--from-file", str(gone), "--missing-ok")
     assert result.exit_code == 0
     assert [r["outcome"] for r in result.json] == ["absent", "absent"]
 
 
 def test_bulk_alias_add_takes_alias_list_json_lines(cli, panel, tmp_path):
-    panel.add_route(INFO, ["a@elsewhere.test"])
+    first, second = panel.forwarders
+    panel.add_route(first, ["a@elsewhere.test"])
     listed = cli("--json", "alias", "list", DOMAIN).json
     source = tmp_path / "aliases.jsonl"
-    source.write_text("".join(json.dumps({**row, "address": SALES}) + "\n" for row in listed))
+    source.write_text("".join(json.dumps({**row, "address": second}) + "\n" for row in listed))
     result = cli("--json", "alias", "add", "--from-file", str(source))
     assert result.exit_code == 0, result.stderr
-    assert panel.routes()[SALES] == ["a@elsewhere.test"]
+    assert panel.routes()[second] == ["a@elsewhere.test"]
 
 
 def test_bulk_alias_refuses_a_special_target_before_any_request(cli, panel, tmp_path):

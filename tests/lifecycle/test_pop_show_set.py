@@ -125,7 +125,8 @@ def test_suspend_login_only(cli, emu, provider):
     assert panel.suspended(SALES) == {"login"}
 
 
-@pytest.mark.parametrize("provider", having("pop set", lambda spec: "incoming" in spec.suspend_kinds))
+@pytest.mark.parametrize("provider", having("pop set", lambda spec: "incoming" in spec.suspend_kinds
+                                             and "incoming" not in spec.suspend_needs))
 def test_suspend_incoming_only_then_lift_it(cli, emu, provider):
     panel = panel_for(cli, emu, provider)
     assert cli("pop", "set", SALES, "--suspend", "--incoming").exit_code == 0

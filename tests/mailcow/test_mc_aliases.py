@@ -1,110 +1,114 @@
-"""Aliases (mailcow's forwarders) at the backend (the alias commands are not in the CLI
-yet): `get/alias`, `add/alias` with `active: 1`, `edit/alias` by id (goto replaces the
-list), `delete/alias` by id; the emulator's state after each call."""
+"""Aliases (mailcow's forwarders) through the real CLI against the emulator: `get/alias`,
+`add/alias` with `active: 1`, `edit/alias` by id (goto replaces the list), `delete/alias`
+by id; what a mailbox's deletion does to them; the emulator's state after each command."""
 
 from __future__ import annotations
 
-import io
-import os
-
-import pytest
-
-from mailctl.errors import NotFound, ProviderRefused, UsageError
-from mailctl.validation import address
-
-TEAM = address("team@example.com")
+TEAM = "team@example.com"
+INFO, SALES = "info@example.com", "sales@example.com"
+OUT = "x@other.test"
 
 
-@pytest.fixture
-def backend(cli, logged_in):
-    from mailctl.cli.runtime import Runtime
-    from mailctl.environment import Environment
-
-    runtime = Runtime(Environment(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
-                                  environ=dict(os.environ)))
-    yield runtime.backend()
-    runtime.close()
-
-
-def goto(mc, name="team@example.com"):
+def goto(mc, name=TEAM):
     found = mc.alias_by_address(name)
     return None if found is None else (found[1].goto, found[1].active)
 
 
-def test_list(backend, mc, wire):
-    assert backend.list_aliases("example.com") == []  # {} on a known domain: none
-    mc.add_alias("team@example.com", ["info@example.com", "x@other.test"])
-    (alias,) = backend.list_aliases("example.com")
-    assert (alias.address, alias.destinations) == ("team@example.com", ("info@example.com", "x@other.test"))
-    with pytest.raises(NotFound):
-        backend.list_aliases("nope.example")
+def test_list_reads_the_domains_aliases(cli, logged_in, mc, wire):
+    assert cli("--json", "alias", "list", "example.com").json == []  # {} of a known domain: none
+    mc.add_alias(TEAM, [INFO, OUT])
+    result = cli("--json", "alias", "list", "example.com")
+    assert result.exit_code == 0, result.stderr
+    assert result.json == [{"address": TEAM, "destinations": [INFO, OUT], "kind": "forwarder",
+                            "domain": "example.com"}]
+    assert wire.calls()[-1] == "GET get/alias/all/example.com"
+    assert cli("alias", "list", "nope.example").exit_code == 3
 
 
-def test_add_creates_an_active_alias(backend, mc, wire):
-    alias = backend.add_alias(TEAM, ["info@example.com", "X@Other.test"])
-    assert alias.destinations == ("info@example.com", "x@other.test")
-    assert goto(mc) == (["info@example.com", "x@other.test"], 1)
-    assert wire.bodies("add/alias") == [{"address": "team@example.com", "goto": "info@example.com,x@other.test",
-                                         "active": 1}]
+def test_add_creates_an_active_alias(cli, logged_in, mc, wire):
+    result = cli("--json", "alias", "add", TEAM, "--to", INFO, "--to", "X@Other.test")
+    assert result.exit_code == 0, result.stderr
+    assert result.json == {"address": TEAM, "outcome": "added", "destinations": [INFO, OUT], "kind": "forwarder"}
+    assert goto(mc) == ([INFO, OUT], 1)
+    assert wire.bodies("add/alias") == [{"address": TEAM, "goto": f"{INFO},{OUT}", "active": 1}]
 
 
-def test_add_to_an_existing_alias_keeps_its_destinations_and_edits_by_id(backend, mc, wire):
-    alias_id = mc.add_alias("team@example.com", ["info@example.com"])
-    alias = backend.add_alias(TEAM, ["sales@example.com", "info@example.com"])
-    assert alias.destinations == ("info@example.com", "sales@example.com")
-    assert wire.bodies("edit/alias") == [{"items": [alias_id], "attr": {"goto": "info@example.com,sales@example.com"}}]
-    emu_calls = len(wire.requests())
-    assert backend.add_alias(TEAM, ["sales@example.com"]).destinations == alias.destinations  # nothing new
-    assert wire.bodies("edit/alias") == [{"items": [alias_id], "attr": {"goto": "info@example.com,sales@example.com"}}]
-    assert len(wire.requests()) == emu_calls + 1  # one read, no write
+def test_add_to_an_existing_alias_sends_its_whole_list_by_id(cli, logged_in, mc, wire):
+    alias_id = mc.add_alias(TEAM, [INFO])
+    result = cli("--json", "alias", "add", TEAM, "--to", SALES, "--to", INFO)
+    assert result.exit_code == 0, result.stderr
+    assert result.json["destinations"] == [INFO, SALES]
+    assert wire.bodies("edit/alias") == [{"items": [alias_id], "attr": {"goto": f"{INFO},{SALES}"}}]
+    assert goto(mc) == ([INFO, SALES], 1)
 
 
-def test_add_refusals(backend, mc):
-    with pytest.raises(ProviderRefused, match="is_alias_or_mailbox"):
-        backend.add_alias(address("info@example.com"), ["sales@example.com"])
-    with pytest.raises(NotFound):
-        backend.add_alias(address("a@nope.example"), ["sales@example.com"])
-    with pytest.raises(UsageError):
-        backend.add_alias(TEAM, [":blackhole:"])
+def test_adding_what_is_there_sends_nothing(cli, logged_in, mc, wire):
+    mc.add_alias(TEAM, [INFO])
+    assert cli("alias", "add", TEAM, "--to", INFO).exit_code == 1
+    result = cli("--json", "alias", "add", TEAM, "--to", INFO, "--exists-ok")
+    assert result.exit_code == 0 and result.json["outcome"] == "exists"
+    assert [r for r in wire.requests() if r.method == "POST"] == []
+
+
+def test_a_mailbox_address_cannot_forward_exit_1(cli, logged_in, mc):
+    result = cli("--json", "alias", "add", INFO, "--to", OUT)
+    assert result.exit_code == 1
+    assert result.error_json["error"]["message"] == (
+        "mailcow cannot forward info@example.com: it is a mailbox, whose address mailcow keeps for the mailbox "
+        "itself (forward its mail with a Sieve filter, or use another address for the alias)")
     assert mc.aliases == {}
 
 
-def test_a_lost_add_answer_is_settled_by_reading(backend, emu, mc, wire):
+def test_add_on_an_unknown_domain_is_exit_3_and_a_special_target_exit_2(cli, logged_in, emu, mc):
+    assert cli("alias", "add", "a@nope.example", "--to", INFO).exit_code == 3
+    emu.clear_requests()
+    result = cli("--json", "alias", "add", TEAM, "--to", ":blackhole:")
+    assert result.exit_code == 2 and result.error_json["error"]["provider"] == "mailcow"
+    assert emu.requests == [] and mc.aliases == {}
+
+
+def test_a_lost_add_answer_is_settled_by_reading(cli, logged_in, emu, mc, wire):
     emu.add_fault(kind="reset", path="/api/v1/add/alias", when="after")
-    assert backend.add_alias(TEAM, ["info@example.com"]).destinations == ("info@example.com",)
-    assert len(wire.bodies("add/alias")) == 1 and len(mc.aliases) == 1
+    result = cli("alias", "add", TEAM, "--to", INFO)
+    assert result.exit_code == 0, result.stderr
+    assert "the server shows the change was applied" in result.stderr
+    assert len(wire.bodies("add/alias")) == 1 and goto(mc) == ([INFO], 1)
 
 
-def test_remove_some_destinations_then_all(backend, mc, wire):
-    alias_id = mc.add_alias("team@example.com", ["info@example.com", "sales@example.com"])
-    left = backend.remove_alias(TEAM, ["sales@example.com"])
-    assert left.destinations == ("info@example.com",) and goto(mc) == (["info@example.com"], 1)
-    assert backend.remove_alias(TEAM, ["info@example.com"]) is None
+def test_remove_some_destinations_then_the_rest(cli, logged_in, mc, wire):
+    alias_id = mc.add_alias(TEAM, [INFO, SALES])
+    result = cli("--json", "-y", "alias", "remove", TEAM, "--to", SALES)
+    assert result.exit_code == 0, result.stderr
+    assert result.json["destinations"] == [INFO] and goto(mc) == ([INFO], 1)
+    assert wire.bodies("edit/alias") == [{"items": [alias_id], "attr": {"goto": INFO}}]
+    result = cli("--json", "-y", "alias", "remove", TEAM, "--to", INFO)
+    assert result.exit_code == 0 and result.json["destinations"] is None
     assert mc.aliases == {}
     assert wire.bodies("delete/alias") == [[alias_id]]
 
 
-def test_remove_whole_and_missing(backend, mc):
-    mc.add_alias("team@example.com", ["info@example.com"])
-    assert backend.remove_alias(TEAM) is None and mc.aliases == {}
-    with pytest.raises(NotFound, match="no alias team@example.com"):
-        backend.remove_alias(TEAM)
-    mc.add_alias("team@example.com", ["info@example.com"])
-    with pytest.raises(NotFound, match="does not forward to x@y.test"):
-        backend.remove_alias(TEAM, ["x@y.test"])
-    assert goto(mc) == (["info@example.com"], 1)
+def test_remove_missing_alias_or_destination_is_exit_3(cli, logged_in, mc):
+    result = cli("--json", "-y", "alias", "remove", TEAM)
+    assert result.exit_code == 3
+    assert result.error_json["error"]["message"] == "no alias team@example.com on mailcow"
+    mc.add_alias(TEAM, [INFO])
+    result = cli("--json", "-y", "alias", "remove", TEAM, "--to", OUT)
+    assert result.exit_code == 3
+    assert result.error_json["error"]["message"] == "team@example.com does not forward to x@other.test"
+    assert goto(mc) == ([INFO], 1)
 
 
-def test_the_read_only_key_is_exit_4_on_alias_writes(cli, emu, read_only, mc):
-    from mailctl.cli.runtime import Runtime
-    from mailctl.environment import Environment
-    from mailctl.errors import AuthError
+def test_deleting_a_mailbox_takes_the_aliases_that_delivered_only_to_it(cli, logged_in, mc):
+    mc.add_alias(TEAM, [SALES])
+    mc.add_alias("list@example.com", [SALES, OUT])
+    assert cli("-y", "pop", "delete", SALES).exit_code == 0
+    result = cli("--json", "alias", "list", "example.com")
+    assert result.json == [{"address": "list@example.com", "destinations": [OUT], "kind": "forwarder",
+                            "domain": "example.com"}]
 
-    runtime = Runtime(Environment(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
-                                  environ=dict(os.environ)))
-    try:
-        with pytest.raises(AuthError, match="read-only"):
-            runtime.backend().add_alias(TEAM, ["info@example.com"])
-    finally:
-        runtime.close()
+
+def test_the_read_only_key_is_exit_4_on_alias_writes(cli, read_only, mc):
+    result = cli("--json", "alias", "add", TEAM, "--to", INFO)
+    assert result.exit_code == 4
+    assert "read-only" in result.error_json["error"]["message"]
     assert mc.aliases == {}

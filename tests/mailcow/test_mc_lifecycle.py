@@ -1,111 +1,149 @@
-"""pop show / pop set on mailcow, at the backend (the commands are not in the CLI yet):
-`GET get/mailbox/<address>` and `POST edit/mailbox` with quota (MiB) and `active`."""
+"""pop show and pop set on mailcow through the real CLI against the emulator: `GET
+get/mailbox/<address>`, `POST edit/mailbox` with the quota in MiB and `active` 0/1/2 (one
+field for login and delivery), the requests made and the emulator's state afterwards."""
 
 from __future__ import annotations
 
-import io
-import os
-
 import pytest
 
-from mailctl.errors import NotFound, ProviderRefused
-from mailctl.models import MailboxChange
-from mailctl.validation import address
+from mailctl import errors
+from mailctl.api import Client
+from mailcow_support import RW_KEY
 
 MB = 1024 * 1024
-SALES = address("sales@example.com")
+SALES = "sales@example.com"
 
 
-@pytest.fixture
-def backend(cli, logged_in):
-    from mailctl.cli.runtime import Runtime
-    from mailctl.environment import Environment
-
-    runtime = Runtime(Environment(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
-                                  environ=dict(os.environ)))
-    yield runtime.backend()
-    runtime.close()
+def active(mc, address=SALES) -> int:
+    return mc.mailbox(address).active
 
 
-def test_show(backend, wire):
-    box = backend.get_mailbox(SALES)
-    assert (box.address, box.quota_mb, box.usage_bytes, box.suspended) == ("sales@example.com", 500,
-                                                                            int(230.25 * MB), False)
-    assert wire.calls() == ["GET get/mailbox/sales@example.com"]
+# -- pop show ----------------------------------------------------------------------------------
+
+def test_show_reads_the_mailbox_and_the_aliases_that_deliver_to_it(cli, logged_in, mc, wire):
+    mc.add_alias("team@example.com", [SALES, "x@other.test"])
+    mc.add_alias("list@example.com", ["info@example.com"])
+    emu_calls_before = len(wire.requests())
+    result = cli("--json", "pop", "show", SALES)
+    assert result.exit_code == 0, result.stderr
+    assert result.json == {"address": SALES, "quota_mb": 500, "usage_bytes": int(230.25 * MB), "suspended": False,
+                           "plan": None, "restrictions": [], "domain": "example.com",
+                           "aliases": ["team@example.com"]}
+    assert wire.calls()[emu_calls_before:] == ["GET get/mailbox/sales@example.com", "GET get/alias/all/example.com"]
 
 
-def test_show_missing(backend, wire):
-    with pytest.raises(NotFound, match="no mailbox ghost@example.com"):
-        backend.get_mailbox(address("ghost@example.com"))
-    with pytest.raises(NotFound, match="domain nope.example"):
-        backend.get_mailbox(address("a@nope.example"))
+@pytest.mark.parametrize("state, restrictions", [(2, ["login"]), (0, ["login", "incoming"])])
+def test_show_reads_active_as_restrictions(cli, logged_in, mc, state, restrictions):
+    mc.mailbox(SALES).active = state
+    data = cli("--json", "pop", "show", SALES).json
+    assert (data["suspended"], data["restrictions"]) == (True, restrictions)
 
 
-def test_set_quota_sends_mib(backend, wire, mc):
-    box = backend.change_mailbox(SALES, MailboxChange(quota_mb=700))
-    assert box.quota_mb == 700 and mc.mailbox("sales@example.com").quota_bytes == 700 * MB
-    assert wire.bodies("edit/mailbox") == [{"items": ["sales@example.com"], "attr": {"quota": 700}}]
-    assert backend.change_mailbox(SALES, MailboxChange(quota_mb=0)).quota_mb is None
-    assert mc.mailbox("sales@example.com").quota_bytes == 0
+def test_show_of_a_missing_mailbox_or_domain_is_exit_3(cli, logged_in):
+    result = cli("--json", "pop", "show", "ghost@example.com")
+    assert result.exit_code == 3
+    assert result.error_json["error"]["message"] == "no mailbox ghost@example.com on mailcow"
+    result = cli("--json", "pop", "show", "a@nope.example")
+    assert result.exit_code == 3
+    assert result.error_json["error"]["message"] == "domain nope.example is not on this mailcow server"
 
 
-@pytest.mark.parametrize("change, active, restrictions", [
-    (MailboxChange(suspend_login=True), 2, ("login",)),
-    (MailboxChange(suspend_incoming=True), 0, ("login", "incoming")),
-    (MailboxChange(suspend_login=True, suspend_incoming=True), 0, ("login", "incoming")),
+# -- pop set: quota ----------------------------------------------------------------------------
+
+def test_set_quota_sends_mib_and_reads_bytes_back(cli, logged_in, mc, wire):
+    result = cli("--json", "pop", "set", SALES, "--quota", "700")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["changes"] == {"quota_mb": [500, 700]}
+    assert mc.mailbox(SALES).quota_bytes == 700 * MB
+    assert wire.bodies("edit/mailbox") == [{"items": [SALES], "attr": {"quota": 700}}]
+    result = cli("--json", "pop", "set", SALES, "--quota", "unlimited")
+    assert result.json["changes"] == {"quota_mb": [700, None]}
+    assert mc.mailbox(SALES).quota_bytes == 0
+    assert wire.bodies("edit/mailbox")[-1] == {"items": [SALES], "attr": {"quota": 0}}
+
+
+def test_a_quota_over_the_domain_limit_is_mailcows_refusal_exit_1(cli, logged_in, mc):
+    result = cli("--json", "pop", "set", SALES, "--quota", "20000")
+    assert result.exit_code == 1
+    assert result.error_json["error"]["message"] == ("mailcow refused the change of sales@example.com: "
+                                                     "mailbox_quota_exceeded (10240)")
+    assert mc.mailbox(SALES).quota_bytes == 500 * MB
+
+
+def test_what_is_already_so_sends_no_write(cli, logged_in, mc, wire):
+    result = cli("--json", "pop", "set", SALES, "--quota", "500", "--unsuspend")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["outcome"] == "unchanged"
+    assert wire.bodies("edit/mailbox") == []
+
+
+# -- pop set: suspension -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("start, args, end", [
+    (1, ("--suspend",), 0),
+    (1, ("--suspend", "--login"), 2),
+    (2, ("--suspend", "--incoming"), 0),  # login is off already: both off is active 0
+    (0, ("--suspend", "--login"), 0),
+    (0, ("--unsuspend", "--incoming"), 2),  # login stays off
+    (2, ("--unsuspend", "--login"), 1),
+    (0, ("--unsuspend",), 1),
 ])
-def test_suspend(backend, mc, change, active, restrictions):
-    box = backend.change_mailbox(SALES, change)
-    assert mc.mailbox("sales@example.com").active == active
-    assert box.restrictions == restrictions and box.suspended
+def test_suspension_is_the_one_active_field(cli, logged_in, mc, wire, start, args, end):
+    mc.mailbox(SALES).active = start
+    result = cli("--json", "pop", "set", SALES, *args)
+    assert result.exit_code == 0, result.stderr
+    assert active(mc) == end
+    assert wire.bodies("edit/mailbox") == ([] if start == end else [{"items": [SALES], "attr": {"active": end}}])
 
 
-def test_unsuspend(backend, mc):
-    mc.mailbox("sales@example.com").active = 0
-    backend.change_mailbox(SALES, MailboxChange(suspend_incoming=False))
-    assert mc.mailbox("sales@example.com").active == 2  # login stays off: only incoming was lifted
-    box = backend.change_mailbox(SALES, MailboxChange(suspend_login=False))
-    assert mc.mailbox("sales@example.com").active == 1 and box.suspended is False
+def test_incoming_refused_with_login_allowed_cannot_be_expressed_exit_1_and_no_write(cli, logged_in, mc, wire):
+    result = cli("--json", "pop", "set", SALES, "--suspend", "--incoming")
+    assert result.exit_code == 1
+    assert result.error_json["error"]["message"] == (
+        "mailcow cannot refuse incoming mail to sales@example.com while its login stays allowed (one `active` "
+        "field: 0 switches off both); nothing was changed: to stop both, run pop set sales@example.com --suspend")
+    assert active(mc) == 1
+    mc.mailbox(SALES).active = 0
+    result = cli("--json", "pop", "set", SALES, "--unsuspend", "--login")
+    assert result.exit_code == 1
+    assert "cannot allow login to sales@example.com while incoming mail stays refused" in result.stderr
+    assert "pop set sales@example.com --unsuspend" in result.stderr
+    assert active(mc) == 0
+    assert wire.bodies("edit/mailbox") == []
 
 
-def test_login_on_with_incoming_off_cannot_be_expressed(backend, mc, wire):
-    mc.mailbox("sales@example.com").active = 0
-    with pytest.raises(ProviderRefused, match="active 0"):
-        backend.change_mailbox(SALES, MailboxChange(suspend_login=False))
-    assert mc.mailbox("sales@example.com").active == 0 and wire.bodies("edit/mailbox") == []
+def test_the_api_refuses_a_combination_active_lacks_before_any_request(emu, mc):
+    with Client("mailcow", emu.url, "admin", RW_KEY) as client:
+        with pytest.raises(errors.UsageError) as caught:
+            client.check_change_mailbox(SALES, suspend_login=False, suspend_incoming=True)
+        assert caught.value.message == "--incoming: mailcow suspends incoming only together with login"
+        assert emu.requests == []
+        client.change_mailbox(SALES, suspend_login=True, suspend_incoming=True)
+    assert active(mc) == 0
 
 
-def test_set_refused_and_missing(backend, mc):
-    with pytest.raises(ProviderRefused, match="mailbox_quota_exceeded"):
-        backend.change_mailbox(SALES, MailboxChange(quota_mb=20000))
-    assert mc.mailbox("sales@example.com").quota_bytes == 500 * MB
-    with pytest.raises(NotFound):
-        backend.change_mailbox(address("ghost@example.com"), MailboxChange(quota_mb=1))
+def test_a_bulk_run_sets_each_row_and_refuses_the_one_active_cannot_hold(cli, logged_in, mc, tmp_path):
+    mc.mailbox("info@example.com").active = 2
+    source = tmp_path / "set.csv"
+    source.write_text(f"address,quota,suspend\n{SALES},2G,yes\ninfo@example.com,,yes\n")
+    result = cli("--json", "pop", "set", "--from-file", str(source), "--incoming")
+    assert result.exit_code == 6
+    assert [(r["address"], r["outcome"]) for r in result.json] == [(SALES, "failed"), ("info@example.com", "changed")]
+    assert (active(mc), mc.mailbox(SALES).quota_bytes) == (1, 500 * MB)  # nothing of the refused row
+    assert active(mc, "info@example.com") == 0
 
 
-def test_a_lost_answer_is_settled_by_reading(backend, emu, mc, wire):
+def test_a_lost_answer_is_settled_by_reading_not_resent(cli, logged_in, emu, mc, wire):
     emu.add_fault(kind="500", path="/api/v1/edit/mailbox", when="after")
-    box = backend.change_mailbox(SALES, MailboxChange(quota_mb=600, suspend_login=True))
-    assert (box.quota_mb, box.restrictions) == (600, ("login",))
-    assert len(wire.bodies("edit/mailbox")) == 1
+    result = cli("--json", "pop", "set", SALES, "--quota", "600", "--suspend", "--login")
+    assert result.exit_code == 0, result.stderr
+    assert "the server shows the change was applied" in result.stderr
+    assert (mc.mailbox(SALES).quota_bytes, active(mc)) == (600 * MB, 2)
+    assert wire.bodies("edit/mailbox") == [{"items": [SALES], "attr": {"quota": 600, "active": 2}}]
 
 
-def test_the_read_only_key_is_exit_4(cli, emu, read_only, mc):
-    from mailctl.cli.runtime import Runtime
-    from mailctl.environment import Environment
-    from mailctl.errors import AuthError
-
-    runtime = Runtime(Environment(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(),
-                                  environ=dict(os.environ)))
-    try:
-        with pytest.raises(AuthError, match="read-only"):
-            runtime.backend().change_mailbox(SALES, MailboxChange(quota_mb=1))
-    finally:
-        runtime.close()
-    assert mc.mailbox("sales@example.com").quota_bytes == 500 * MB
-
-
-def test_the_spec_declares_both_suspension_kinds_and_checks_send_nothing(backend, emu):
-    backend.check_change(MailboxChange(quota_mb=5, suspend_login=True, suspend_incoming=False))
-    assert not backend.spec.supports("account passwd")
-    assert emu.requests == []
+def test_the_read_only_key_is_exit_4_and_nothing_changes(cli, read_only, mc):
+    result = cli("--json", "pop", "set", SALES, "--quota", "1")
+    assert result.exit_code == 4
+    assert "read-only" in result.error_json["error"]["message"]
+    assert mc.mailbox(SALES).quota_bytes == 500 * MB

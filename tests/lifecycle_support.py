@@ -1,5 +1,6 @@
-"""Helpers of the lifecycle tests: which providers have an operation (from their specs),
-and the emulator state a provider's commands change."""
+"""Helpers of the lifecycle tests (tests/lifecycle) and the estate tests that build on
+them: which providers have an operation (from their specs), and the emulator state a
+provider's commands change."""
 
 from __future__ import annotations
 
@@ -47,6 +48,17 @@ class Panel:
         "applied": false where the panel applies writes later (spec.applies_later)."""
         return {**record, "applied": False} if self.spec.applies_later else record
 
+    @property
+    def forwarder(self) -> str:
+        """An address whose forwarder takes outside destinations: a mailbox's own where
+        the provider has that (mailbox.org has nothing else), else an address of its own."""
+        return f"info@{DOMAIN}" if self.spec.mailbox_forwarders else f"list@{DOMAIN}"
+
+    @property
+    def forwarders(self) -> tuple[str, str]:
+        """Two such addresses."""
+        return (self.forwarder, f"sales@{DOMAIN}" if self.spec.mailbox_forwarders else f"desk@{DOMAIN}")
+
     def writes(self) -> list:
         """The requests that could have changed something (anything but a read)."""
         return [r for r in self.emu.requests if (self.state.is_write or _is_write)(r)]
@@ -68,6 +80,33 @@ def _is_write(request) -> bool:
             form.get("action") not in _READS
     function = form.get("cpanel.function") or request.path.rpartition("/")[2]
     return function not in _UAPI_READS | {"getdomainowner", "listaccts", "applist", "version", "myprivs"}
+
+
+# The one request of `alias add TEAM --to INFO` that writes, for the providers whose
+# LifecycleState (shared by cPanel and WHM) does not say it.
+ALIAS_WRITE = {
+    "directadmin": dict(path="/CMD_API_EMAIL_FORWARDERS", field="action:create"),
+    "cpanel": dict(path="/execute/Email/add_forwarder"),
+    "whm": dict(field="cpanel.function:add_forwarder"),
+    "mailboxorg": dict(method="mail.set"),
+}
+
+
+def alias_write(provider: str) -> dict:
+    """The fault selector of the one request that writes `alias add` of a new alias."""
+    import pytest
+
+    selector = ALIAS_WRITE.get(provider) or TABLE[provider].lifecycle.alias_write
+    if selector is None:
+        pytest.fail(f"add the alias-add write request of {provider} to ALIAS_WRITE (or its LifecycleState)")
+    return selector
+
+
+def set_write(provider: str) -> dict:
+    """The fault selector of the one request that writes `pop set SALES --quota 2G` (on
+    mailbox.org, which keeps no quota: `pop set SALES --suspend`)."""
+    return TABLE[provider].lifecycle.set_write or (dict(method="mail.set") if provider == "mailboxorg"
+                                                   else dict(field="quota:2048"))
 
 
 def panel_for(cli, emu, provider: str) -> "Panel":
