@@ -255,6 +255,9 @@ class Backend(base.Backend):
                        if str(address) in alias.destinations)
         return replace(found, aliases=linked)
 
+    def find_mailbox(self, address: Address) -> Mailbox | None:
+        return self._find(address)  # the ensure flags ask whether it exists: no aliases read
+
     def change_mailbox(self, address: Address, change: MailboxChange) -> Mailbox:
         """Quota (MiB) and `active`: 1 on, 2 login disallowed (mail still accepted), 0 off
         (no login and no delivery). mailcow has no "incoming refused, login allowed": a
@@ -314,7 +317,7 @@ class Backend(base.Backend):
             missing = self._unknown_domain(domain)
             if missing is not None:
                 raise missing
-        return [a for a in aliases if a.domain == domain]
+        return sorted((a for a in aliases if a.domain == domain), key=lambda a: a.address)
 
     def _alias(self, address: Address) -> tuple[int, Alias] | None:
         item = parse.one(self._get(f"alias/{quote(str(address), safe='@')}"), "get/alias")

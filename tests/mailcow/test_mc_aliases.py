@@ -17,9 +17,12 @@ def goto(mc, name=TEAM):
 def test_list_reads_the_domains_aliases(cli, logged_in, mc, wire):
     assert cli("--json", "alias", "list", "example.com").json == []  # {} of a known domain: none
     mc.add_alias(TEAM, [INFO, OUT])
+    mc.add_alias("list@example.com", [SALES])  # a later id, listed by address
     result = cli("--json", "alias", "list", "example.com")
     assert result.exit_code == 0, result.stderr
-    assert result.json == [{"address": TEAM, "destinations": [INFO, OUT], "kind": "forwarder",
+    assert result.json == [{"address": "list@example.com", "destinations": [SALES], "kind": "forwarder",
+                            "domain": "example.com"},
+                           {"address": TEAM, "destinations": [INFO, OUT], "kind": "forwarder",
                             "domain": "example.com"}]
     assert wire.calls()[-1] == "GET get/alias/all/example.com"
     assert cli("alias", "list", "nope.example").exit_code == 3

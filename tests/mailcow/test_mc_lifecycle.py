@@ -147,3 +147,10 @@ def test_the_read_only_key_is_exit_4_and_nothing_changes(cli, read_only, mc):
     assert result.exit_code == 4
     assert "read-only" in result.error_json["error"]["message"]
     assert mc.mailbox(SALES).quota_bytes == 500 * MB
+
+
+def test_create_exists_ok_reads_the_mailbox_alone(cli, logged_in, mc, wire):
+    result = cli("--json", "pop", "create", SALES, "--exists-ok", "--password-stdin", stdin="N3w-Mailbox-pass\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["outcome"] == "exists"
+    assert wire.calls() == ["GET get/mailbox/sales@example.com"]
