@@ -93,7 +93,7 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.exceptions.Abort:
-        return _interrupted(env)
+        return _interrupted(env, argv)
     except click.UsageError as error:
         from mailctl.errors import UsageError
 
@@ -114,7 +114,7 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
                 env.stderr.write(f"Try '{error.ctx.command_path} --help' for help.\n")
         return EXIT_USAGE
     except (KeyboardInterrupt, _CtrlC):
-        return _interrupted(env)
+        return _interrupted(env, argv)
     except (Exception, SystemExit) as error:
         # The reader (head, jq -e ...) went away: that is their choice, not an error.
         # click turns EPIPE into exit 1, and other code may wrap it; look down the chain.
@@ -151,11 +151,20 @@ def _interruptible(invoke):
     return invoke_command
 
 
-def _interrupted(env: Environment) -> int:
+def _interrupted(env: Environment, argv: Sequence[str]) -> int:
     """Ctrl-C: the terminal echoed ^C where the cursor was (often after a prompt), so the
-    message starts a new line, and the shell's prompt gets a line of its own."""
+    message starts a new line, and the shell's prompt gets a line of its own. In json mode
+    the message is a JSON error line like every other (the line is ended on a terminal only)."""
+    from mailctl.errors import Interrupted
+    from mailctl.output import Output
+
     try:
-        env.stderr.write("\nmailctl: interrupted\n")
+        if _wants_json(argv):
+            if env.stderr_isatty:
+                env.stderr.write("\n")
+            Output(env, "json").error(Interrupted("interrupted"))
+        else:
+            env.stderr.write("\nmailctl: interrupted\n")
         env.stderr.flush()
     except (OSError, ValueError):
         pass

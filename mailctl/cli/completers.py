@@ -20,10 +20,20 @@ def profile_names(ctx: click.Context, incomplete: str) -> list[tuple[str, str]]:
     try:
         # The runtime knows the run's environment (MAILCTL_CONFIG_DIR included).
         path = runtime.config_path if runtime is not None else config_dir() / "config.toml"
-        profiles = Config.load(path).profiles()
+        config = Config.load(path)
     except MailctlError:
         return []
-    return [(p.name, f"{p.provider} {p.url}") for p in profiles if p.name.startswith(incomplete)]
+    # A profile this version cannot use is still offered (profile remove takes it),
+    # described by what is wrong with it.
+    return [(name, _described(config, name)) for name in config.names() if name.startswith(incomplete)]
+
+
+def _described(config, name: str) -> str:
+    problem = config.problem(name)
+    if problem is not None:
+        return f"unusable: {problem}"
+    profile = config.get(name)
+    return f"{profile.provider} {profile.url}"
 
 
 def providers(incomplete: str) -> list[str]:

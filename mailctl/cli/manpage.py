@@ -259,7 +259,8 @@ def _files() -> list[tuple[str, str]]:
 EXIT_STATUS = [
     (EXIT_OK, "Success."),
     (EXIT_REFUSED, "The provider refused the operation (its message is shown)."),
-    (EXIT_USAGE, "Usage error or invalid input; nothing was sent. Also a declined confirmation."),
+    (EXIT_USAGE, "Usage error or invalid input; nothing was sent. Also a declined confirmation, or "
+                 "no answer (Ctrl-D) at a prompt."),
     (EXIT_NOT_FOUND, "Not found: profile, domain or mailbox."),
     (EXIT_AUTH, "Authentication or permission failure, or no stored credentials."),
     (EXIT_TRANSPORT, "Could not talk to the server: connection, TLS, timeout, or an answer it could not read."),

@@ -245,3 +245,14 @@ def test_reads_across_all_profiles_report_the_broken_one_and_list_the_others(cli
 def test_an_export_never_leaves_the_broken_profile_out_silently(cli, with_a_newer_profile):
     result = cli("export", "--all-profiles", "example.com", environ={"MAILCTL_SECRET": SECRET})
     assert result.exit_code == 2 and UNKNOWN in result.stderr and result.stdout == ""
+
+
+def test_profile_names_still_complete_with_the_broken_one_among_them(cli, with_a_newer_profile, monkeypatch):
+    monkeypatch.setenv("_MAILCTL_COMPLETE", "zsh_complete")
+    monkeypatch.setenv("COMP_WORDS", "mailctl profile remove ")
+    monkeypatch.setenv("COMP_CWORD", "3")
+    result = cli()
+    assert result.exit_code == 0, result.stderr
+    offered = result.stdout.splitlines()
+    assert "da" in offered and "newer" in offered
+    assert any(line.startswith("unusable: unknown provider 'frobnicator'") for line in offered)

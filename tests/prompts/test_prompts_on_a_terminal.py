@@ -36,6 +36,18 @@ def test_ctrl_c_at_a_confirmation_ends_the_line_and_changes_nothing(da, env):
     assert ("/CMD_API_POP", "delete") not in da_calls(da)
 
 
+def test_ctrl_c_in_json_mode_is_a_json_error_line_of_its_own(da, env):
+    import json
+
+    with TerminalSession(["--json", "pop", "delete", "info@example.com"], env=env) as term:
+        term.expect("[y/N] ")
+        term.control("c")
+        assert term.wait() == 130
+    before, last = term.transcript.rstrip("\n").rsplit("\n", 1)
+    assert before.endswith("[y/N] ^C")
+    assert json.loads(last)["error"] == {"code": "interrupted", "message": "interrupted", "provider": None}
+
+
 def test_ctrl_c_at_a_hidden_prompt_ends_the_line(da, terminal_env):
     env = {**terminal_env, "MAILCTL_SECRET_STORE": "plaintext"}
     with TerminalSession(["session", "login"], env=env) as term:

@@ -126,3 +126,14 @@ def test_an_unknown_store_is_exit_2_before_anything_is_sent(cli, da, tmp_path, w
     assert "must be 'keyring' or 'plaintext', not 'cloud'" in result.stderr
     assert ("MAILCTL_SECRET_STORE" if where == "environment" else "config.toml") in result.stderr
     assert da_calls(da) == []
+
+
+def test_the_python_api_reads_from_the_store_the_config_chose(cli, da, tmp_path):
+    from mailctl import Client
+
+    path = config_dir(tmp_path) / "config.toml"
+    path.write_text('secret_store = "plaintext"\n' + path.read_text())
+    assert cli("session", "login", "--secret-stdin", stdin=SECRET + "\n").exit_code == 0
+    keyring.set_keyring(fail.Keyring())
+    with Client.from_profile("da", audit=False) as client:
+        assert [box.address for box in client.mailboxes("example.com")] == ["info@example.com", "sales@example.com"]
