@@ -116,7 +116,7 @@ class LifecycleState:
     # Put a forwarder (or an alias of one mailbox) in place: (emu, address, destinations).
     add_route: Callable[[Any, str, list], None]
     # Whether a recorded request could have changed something (None: the shared rule of
-    # tests/lifecycle/lifecycle_support.py, for form and JSON-RPC requests).
+    # tests/lifecycle_support.py, for form and JSON-RPC requests).
     is_write: "Callable[[Any], bool] | None" = None
     # Fault selectors of the one request that writes in `pop set sales@ --quota 2G` and in
     # `alias add` of a new alias (None: the shared tests' own selectors).

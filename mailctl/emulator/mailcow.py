@@ -359,6 +359,8 @@ def _add_alias(world: World, mc: MailcowState, data: Any) -> list[dict[str, Any]
         return []
     entries = []
     for address in _split(data.get("address")):
+        if address in _split(data.get("goto")):
+            continue  # an alias to itself is skipped without a word, as mailcow's add does
         local, domain = split_address(address)
         if not _valid_address(address):
             entries.append(_entry("danger", ["alias_invalid", address], log))

@@ -214,3 +214,9 @@ def test_an_alias_edited_to_deliver_to_itself_drops_that_destination(post, emu):
     assert [(e["type"], e["msg"]) for e in answer] == [("danger", "alias_goto_identical"),
                                                         ("success", ["alias_modified", "team@example.com"])]
     assert emu.state.mailcow.aliases[str(alias_id)].goto == ["sales@example.com"]
+
+
+def test_an_alias_added_to_itself_is_skipped_without_a_word(post, emu):
+    assert post("add/alias", {"address": "team@example.com", "goto": "team@example.com", "active": 1}).json() == {
+        "type": "error", "msg": "Cannot add item"}
+    assert emu.state.mailcow.aliases == {}

@@ -5,13 +5,14 @@ nothing. A write of apply whose answer is lost is settled by a read, never sent 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from lifecycle_support import alias_write, having, panel_for, set_write
-from provider_table import DOMAIN
+from provider_table import DOMAIN, log_in
 
 INFO = f"info@{DOMAIN}"
 SALES = f"sales@{DOMAIN}"
@@ -165,3 +166,38 @@ def test_a_write_that_failed_before_acting_is_made_by_the_next_apply(cli, emu, t
     assert "In sync: the live state is what the file declares." in again.stderr
     assert _declared(panel, write)
     assert len(panel.writes()) == 1
+
+
+def test_a_cpanel_domain_moves_to_mailcow_with_its_aliases_and_passwords_only_in_the_report(cli, emu, tmp_path):
+    log_in(cli, emu, "cpanel")
+    log_in(cli, emu, "mailcow")
+    with emu.state.lock:
+        cp, mc = emu.state.cpanel, emu.state.mailcow
+        cp.add_domain("moved.test", "demo")
+        mc.add_domain("moved.test")
+        cp.add_mailbox("anna@moved.test", password="Cp-pass-word-1", quota_mb=100)
+        cp.add_mailbox("ben@moved.test", password="Cp-pass-word-1", quota_mb=0)
+        cp.set_forwarder("moved.test", "team", ["anna@moved.test", "ben@moved.test"])
+        cp.set_forwarder("moved.test", "anna", [OUT1])  # a mailbox's own forwarder: not on mailcow
+        emu.state.touch()
+    exported = tmp_path / "moved.toml"
+    assert cli("-p", "cpanel", "export", "moved.test", "--file", str(exported)).exit_code == 0
+    report = tmp_path / "passwords.jsonl"
+
+    result = cli("apply", str(exported), "--map-profile", "cpanel=mailcow", "--yes", "--generate",
+                 "--report", str(report))
+
+    assert result.exit_code == 0, result.stderr
+    assert ("warning: anna@moved.test: mailcow cannot forward a mailbox's own address; the declared alias is "
+            "left out") in result.stderr
+    assert "In sync: the live state is what the file declares." in result.stderr
+    with emu.state.lock:
+        assert {a: mc.mailbox(a).quota_bytes // (1024 * 1024) for a in mc.addresses("moved.test")} == {
+            "anna@moved.test": 100, "ben@moved.test": 0}
+        assert {a.address: (a.goto, a.active) for a in mc.aliases.values()} == {
+            "team@moved.test": (["anna@moved.test", "ben@moved.test"], 1)}
+        stored = {a: mc.mailbox(a).password for a in ("anna@moved.test", "ben@moved.test")}
+    entries = {e["address"]: e for e in map(json.loads, report.read_text().splitlines()) if e["kind"] == "mailbox"}
+    assert {a: entries[a]["password"] for a in stored} == stored
+    for password in stored.values():
+        assert password not in result.stdout + result.stderr
