@@ -82,7 +82,7 @@ def execute(backends: "Mapping[str, Backend]", result: "Plan", passwords: Mappin
             on_result: "Callable[[Result[Change]], None]" = lambda outcome: None,
             note: Callable[[str], None] = lambda text: None) -> int:
     """Make the plan's changes phase by phase (mailboxes, then the aliases that may point
-    at them, then deletions), each through the backend's own write (settled, never
+    at them, then alias deletions, then mailbox deletions), each through the backend's own write (settled, never
     doubled, audited); returns how many failed. An auth failure or a dead server stops
     the run, as in bulk runs; Ctrl-C finishes the requests running, then raises."""
     from mailctl.bulk.runner import FAILED, Runner
@@ -95,7 +95,7 @@ def execute(backends: "Mapping[str, Backend]", result: "Plan", passwords: Mappin
             failed += 1
         on_result(outcome)
 
-    for phase in (0, 1, 2):
+    for phase in sorted({change.phase for change in result.changes}):
         todo = [change for change in result.changes if change.phase == phase]
         if not todo:
             continue

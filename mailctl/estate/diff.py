@@ -32,8 +32,12 @@ class Change:
 
     @property
     def phase(self) -> int:
-        """Changes of one phase may run concurrently; a phase starts when the one before ended."""
-        return {"mailbox": 0, "alias": 1}[self.kind] if self.action != "delete" else 2
+        """Changes of one phase may run concurrently; a phase starts when the one before
+        ended. Alias deletions end before mailbox deletions start: a panel may delete a
+        mailbox's aliases with it, and the alias's own deletion would then find nothing."""
+        if self.action == "delete":
+            return 2 if self.kind == "alias" else 3
+        return {"mailbox": 0, "alias": 1}[self.kind]
 
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "domain": self.domain, "action": self.action, "kind": self.kind,

@@ -50,3 +50,20 @@ def test_suspended_true_is_active_0_and_login_only_active_2(cli, logged_in, mc, 
     assert result.exit_code == 0, result.stderr
     assert (mc.mailbox("info@example.com").active, mc.mailbox("sales@example.com").active) == (2, 0)
     assert mc.mailbox("sales@example.com").quota_bytes == 1024 * MB
+
+
+def test_pruned_aliases_are_deleted_before_the_mailboxes_they_deliver_to(cli, logged_in, emu, mc, wire, tmp_path):
+    # mailcow deletes the aliases of a mailbox it deletes: had the mailbox gone first, the
+    # alias's own deletion would find nothing and fail. The first change of a run runs
+    # alone (help); team's read is slowed so that a mailbox deletion running beside it
+    # would overtake it.
+    mc.add_alias("help@example.com", ["sales@example.com"])
+    mc.add_alias("team@example.com", ["sales@example.com"])
+    path = tmp_path / "estate.toml"
+    path.write_text('[x."example.com"]\nprune = true\nmailboxes = ["info"]\n')
+    emu.add_fault(kind="latency", ms=300, path="/api/v1/get/alias/team@example.com")
+    result = cli("apply", str(path), "--yes", "--jobs", "4")
+    assert result.exit_code == 0, result.stderr
+    assert (mc.addresses(), mc.aliases) == (["info@example.com"], {})
+    posts = [call for call in wire.calls() if call.startswith("POST")]
+    assert posts == ["POST delete/alias", "POST delete/alias", "POST delete/mailbox"]
