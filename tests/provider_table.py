@@ -238,6 +238,57 @@ ISPCONFIG_LIFECYCLE = LifecycleState(
 # -- end of ISPConfig ----------------------------------------------------------------------
 
 
+# -- Plesk: mail names with forwarding addresses and mail aliases (XML bodies) -------------
+
+def _plesk_routes(emu, domain: str) -> dict:
+    routes: dict = {}
+    for local, box in emu.state.plesk.mailboxes.get(domain, {}).items():
+        address = f"{local}@{domain}"
+        if box.forwards:
+            routes[address] = sorted(box.forwarding)
+        for alias in box.aliases:
+            routes[f"{alias}@{domain}"] = [address]
+    return routes
+
+
+def _plesk_add_route(emu, address: str, destinations: list) -> None:
+    """A mail name's forwarding; a new address becomes a mail name that only forwards."""
+    plesk = emu.state.plesk
+    with emu.state.lock:
+        box = plesk.mailbox(address)
+        if box is not None:
+            box.forwarding, box.forwarding_enabled = list(destinations), True
+        else:
+            plesk.add_mailbox(address, password=None, mailbox=False, forwarding=list(destinations))
+        emu.state.touch()
+
+
+def _plesk_is_write(request) -> bool:
+    import xml.etree.ElementTree as ET
+
+    if request.provider != "plesk" or b"<!DOCTYPE" in request.body.upper():
+        return False
+    try:
+        root = ET.fromstring(request.body)
+    except ET.ParseError:
+        return False
+    return any(root.find(path) is not None
+               for path in ("mail/create", "mail/update", "mail/remove", "customer/set"))
+
+
+PLESK_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: (emu.state.plesk.mailbox(a).quota_bytes or 0) // (1024 * 1024),
+    suspended=lambda emu, a: set(),  # Plesk has no per-mailbox suspension
+    routes=_plesk_routes,
+    add_route=_plesk_add_route,
+    is_write=_plesk_is_write,
+    # Each packet's leading comment names its operation, which faults read as a field.
+    set_write=dict(field="operation:mail.update"),
+    alias_write=dict(field="operation:mail.create"),  # a new alias: a mail name that only forwards
+)
+# -- end of Plesk ---------------------------------------------------------------------------
+
+
 def _remote_cgi_write(request, emu=None) -> tuple[str, str] | None:
     form = _form(request)
     program = form.get("program")
@@ -333,7 +384,7 @@ TABLE: dict[str, TestedProvider] = {p.name: p for p in (
                    create_example=(None, {"plan": "premium", "first_name": "Ada", "last_name": "Lovelace"}), lifecycle=MBO_LIFECYCLE),
     # The packet's leading comment `<!-- &operation=mail.create& -->` reads as a form field.
     TestedProvider("plesk", "demo", "plesk", _plesk_write, dict(field="operation:mail.create"), _set_plesk,
-                   admin="admin", answer_format="XML"),
+                   admin="admin", answer_format="XML", lifecycle=PLESK_LIFECYCLE),
     # The function is the query string's first key, which faults see as a field.
     TestedProvider("ispconfig", "demo", "ispconfig", _ispconfig_write, dict(field="mail_user_add:"),
                    _set_ispconfig, lifecycle=ISPCONFIG_LIFECYCLE),

@@ -140,6 +140,62 @@ def child_text(node: ET.Element | None, path: str) -> str | None:
     return _find_text(node, path)
 
 
+@dataclass(frozen=True)
+class MailName:
+    """One `<mailname>` of a get_info answer: a mailbox, or an address that only forwards."""
+
+    local: str
+    mailbox: bool  # it has a <mailbox> (so it keeps mail)
+    quota_bytes: int | None  # None: unlimited or not read
+    usage_bytes: int | None
+    forwarding: tuple[str, ...] = ()  # every forwarding address, whether forwarding is on or not
+    forwarding_enabled: bool = False
+    aliases: tuple[str, ...] = ()  # other local parts of the site that deliver to it
+
+    @property
+    def forwards_to(self) -> tuple[str, ...]:
+        """Where its mail is forwarded now: nowhere while forwarding is switched off."""
+        return self.forwarding if self.forwarding_enabled else ()
+
+
+def mail_name(node: ET.Element, domain: str) -> MailName:
+    """A `<mailname>` node, checked: BadResponse for a name, quota or address that is not one."""
+    local = (child_text(node, "name") or "").lower()
+    if not local or "@" in local:
+        raise BadResponse(f"{LABEL} answered mail get_info with a mail name without a valid name", provider=PROVIDER)
+    address = f"{local}@{domain}"
+    forwarding = []
+    for item in node.findall("forwarding/address"):
+        target = (item.text or "").strip().lower()
+        if "@" not in target:
+            raise BadResponse(f"{LABEL} sent a forwarding address of {address} that is not an address: "
+                              f"{target[:60]!r}", provider=PROVIDER)
+        if target not in forwarding:
+            forwarding.append(target)
+    aliases = []
+    for item in node.findall("alias"):
+        alias = (item.text or "").strip().lower()
+        if not alias or "@" in alias:
+            raise BadResponse(f"{LABEL} sent an alias of {address} that is not a local part: {alias[:60]!r}",
+                              provider=PROVIDER)
+        if alias not in aliases:
+            aliases.append(alias)
+    return MailName(
+        local=local,
+        mailbox=node.find("mailbox") is not None,
+        quota_bytes=integer(child_text(node, "mailbox/quota"), f"the quota of {address}"),
+        usage_bytes=integer(child_text(node, "mailbox-usage"), f"the usage of {address}"),
+        forwarding=tuple(forwarding),
+        # Without an <enabled> the addresses are taken to be in use.
+        forwarding_enabled=_enabled(child_text(node, "forwarding/enabled"), bool(forwarding)),
+        aliases=tuple(aliases),
+    )
+
+
+def _enabled(raw: str | None, default: bool) -> bool:
+    return default if raw is None else raw.lower() == "true"
+
+
 def integer(raw: str | None, what: str) -> int | None:
     """A byte count; None when missing or -1 (unlimited)."""
     if raw is None or raw in ("", "-1"):

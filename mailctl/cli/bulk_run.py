@@ -357,13 +357,22 @@ def set_from_file(runtime: "Runtime", options: BulkOptions, *, quota_mb: int | N
     defaults = operations.SetDefaults(quota_mb, suspend, tuple(kinds))
     provider_kinds = runtime.profile().spec.suspend_kinds
 
+    def cannot_suspend(what: str) -> UsageError:
+        # Without a kind to suspend, MailboxChange.of would drop the suspension silently.
+        spec = runtime.profile().spec
+        return UsageError(f"{what}: {spec.label} cannot suspend mailboxes", provider=spec.name)
+
     def check_options(backend: "Backend") -> None:
         from mailctl.models import MailboxChange
 
+        if suspend is not None and not provider_kinds:
+            raise cannot_suspend("--suspend" if suspend else "--unsuspend")
         backend.check_change(MailboxChange.of(quota_mb=quota_mb, suspend=suspend, kinds=kinds,
                                               provider_kinds=provider_kinds))
 
     def check_row(backend: "Backend", row: Row) -> None:
+        if row.suspend is not None and not provider_kinds:
+            raise cannot_suspend(f"suspend {'yes' if row.suspend else 'no'}")
         change = defaults.change_for(row, provider_kinds)
         if change.is_empty():
             raise UsageError("nothing to change (no quota, no suspend, and no --quota/--suspend/--unsuspend)")

@@ -267,12 +267,13 @@ def _change(backend, quota_mb, suspend, kinds):
     nothing sent, for a flag it cannot honour)."""
     from mailctl.models import MailboxChange
 
+    if suspend is not None and not backend.spec.suspend_kinds:
+        # Checked first: with --quota as well, the suspension would otherwise be dropped silently.
+        raise UsageError(f"--{'suspend' if suspend else 'unsuspend'}: {backend.spec.label} cannot suspend "
+                         "mailboxes", provider=backend.provider)
     change = MailboxChange.of(quota_mb=quota_mb, suspend=suspend, kinds=kinds,
                               provider_kinds=backend.spec.suspend_kinds)
     if change.is_empty():
-        if suspend is not None and not backend.spec.suspend_kinds:
-            raise UsageError(f"--{'suspend' if suspend else 'unsuspend'}: {backend.spec.label} cannot suspend "
-                             "mailboxes", provider=backend.provider)
         raise UsageError("nothing to change: give --quota, --suspend or --unsuspend")
     backend.check_change(change)
     return change

@@ -131,9 +131,11 @@ def _text(node: ET.Element | None, path: str) -> str | None:
 
 
 def _visible(plesk: PleskState, login: str) -> list[str]:
-    if plesk.users[login].role == "admin":
+    role = plesk.users[login].role
+    if role == "admin":
         return sorted(plesk.domains)
-    return plesk.domains_of(login)
+    owners = {login} | ({name for name, u in plesk.users.items() if u.owner == login} if role == "reseller" else set())
+    return sorted(d for d, owner in plesk.domains.items() if owner in owners)
 
 
 def _site_by_id(plesk: PleskState, login: str, raw: str | None) -> str:
@@ -174,8 +176,9 @@ def _mailname_xml(local: str, box: PleskMailname, op: ET.Element) -> str:
         quota = f"<quota>{box.quota_bytes}</quota>" if box.quota_bytes is not None else "<quota>-1</quota>"
         parts.append(f"<mailbox><enabled>{'true' if box.enabled else 'false'}</enabled>{quota}</mailbox>")
     if op.find("forwarding") is not None:
+        # Switched off, the addresses are kept (and shown) but mail is not forwarded.
         addresses = "".join(f"<address>{escape(a)}</address>" for a in box.forwarding)
-        parts.append(f"<forwarding><enabled>{'true' if box.forwarding else 'false'}</enabled>{addresses}"
+        parts.append(f"<forwarding><enabled>{'true' if box.forwards else 'false'}</enabled>{addresses}"
                      "</forwarding>")
     if op.find("aliases") is not None:
         parts.extend(f"<alias>{escape(a)}</alias>" for a in box.aliases)
@@ -241,24 +244,67 @@ def _create_one(plesk: PleskState, domain: str, node: ET.Element, world: World) 
     try:
         if not valid_local_part(name):
             raise PleskError(INVALID, f"Invalid mail name: {name!r}")
-        if name in plesk.mailboxes[domain]:
-            raise PleskError(EXISTS, f"Mail name {name} already exists")
+        _name_is_free(plesk, domain, name)
         password = _password(node)
         mailbox = node.find("mailbox")
-        forwarding = [(a.text or "").strip() for a in node.findall("forwarding/address")]
-        aliases = [(a.text or "").strip().lower() for a in node.findall("alias")]
+        forwarding = _forwarding(node)
+        aliases = _aliases(plesk, domain, name, node)
+        if mailbox is None and not forwarding:
+            raise PleskError(INVALID, f"Mail name {name} needs a mailbox or forwarding addresses")
         box = plesk.add_mailbox(f"{name}@{domain}", password=password, mailbox=mailbox is not None,
                                 enabled=_text(mailbox, "enabled") != "false", quota_bytes=_quota(mailbox),
-                                forwarding=forwarding, aliases=aliases)
+                                forwarding=forwarding, aliases=aliases,
+                                forwarding_enabled=_text(node, "forwarding/enabled") != "false")
     except PleskError as error:
         return _error(error)
     world.touch()
     return _ok(f"<mailname><id>{box.id}</id><name>{escape(name)}</name></mailname>")
 
 
+def _name_is_free(plesk: PleskState, domain: str, name: str) -> None:
+    """1007 for a local part that is a mail name or an alias of one on the site."""
+    if name in plesk.mailboxes[domain]:
+        raise PleskError(EXISTS, f"Mail name {name} already exists")
+    owner = plesk.owner_of_alias(domain, name)
+    if owner is not None:
+        raise PleskError(EXISTS, f"{name} is already an alias of mail name {owner}")
+
+
+def _forwarding(node: ET.Element) -> list[str]:
+    """The <forwarding><address> values, checked (1019 for one that is not an address)."""
+    found = []
+    for item in node.findall("forwarding/address"):
+        address = (item.text or "").strip().lower()
+        local, _, domain = address.rpartition("@")
+        if not local or "." not in domain or any(c.isspace() or c in "<>,;\"" for c in address):
+            raise PleskError(INVALID, f"Invalid forwarding address: {address!r}")
+        if address not in found:
+            found.append(address)
+    return found
+
+
+def _aliases(plesk: PleskState, domain: str, name: str, node: ET.Element) -> list[str]:
+    """The <alias> values of mail name `name`, checked: a valid local part that is not taken."""
+    found = []
+    for item in node.findall("alias"):
+        alias = (item.text or "").strip().lower()
+        if not valid_local_part(alias) or alias == name:
+            raise PleskError(INVALID, f"Invalid mail alias: {alias!r}")
+        if alias in plesk.mailboxes[domain]:
+            raise PleskError(EXISTS, f"Mail name {alias} already exists")
+        owner = plesk.owner_of_alias(domain, alias)
+        if owner is not None and owner != name:
+            raise PleskError(EXISTS, f"{alias} is already an alias of mail name {owner}")
+        if alias not in found:
+            found.append(alias)
+    return found
+
+
 def _mail_update(op: ET.Element, plesk: PleskState, login: str, world: World) -> list[str]:
-    results = []
+    """Each sub-operation answers in a node of its own: <update><add><result>...</add></update>."""
+    parts = []
     for kind in op:  # add | remove | set
+        results = []
         for flt in kind.findall("filter"):
             try:
                 domain = _site_by_id(plesk, login, _text(flt, "site-id"))
@@ -266,7 +312,8 @@ def _mail_update(op: ET.Element, plesk: PleskState, login: str, world: World) ->
                     results.append(_update_one(plesk, domain, kind.tag, mailname, world))
             except PleskError as error:
                 results.append(_error(error))
-    return results
+        parts.append(f"<{kind.tag}>{''.join(results)}</{kind.tag}>")
+    return parts
 
 
 def _update_one(plesk: PleskState, domain: str, kind: str, node: ET.Element, world: World) -> str:
@@ -275,31 +322,39 @@ def _update_one(plesk: PleskState, domain: str, kind: str, node: ET.Element, wor
     try:
         if box is None:
             raise PleskError(NO_OBJECT, f"Mail name {name} does not exist")
-        forwarding = [(a.text or "").strip() for a in node.findall("forwarding/address")]
-        aliases = [(a.text or "").strip().lower() for a in node.findall("alias")]
+        if kind not in ("add", "remove", "set"):
+            raise PleskError(PARSE, f"XML parse error: unknown <update><{kind}>")
+        # Everything is checked before anything changes: a refused update changes nothing.
+        forwarding = _forwarding(node)
+        if kind == "remove":
+            aliases = [(a.text or "").strip().lower() for a in node.findall("alias")]
+        else:
+            aliases = _aliases(plesk, domain, name, node)
+        enabled = _text(node, "forwarding/enabled")
+        mailbox = node.find("mailbox")
+        password = _password(node) if kind == "set" else None
+        quota = _quota(mailbox) if kind == "set" and _text(mailbox, "quota") is not None else None
         if kind == "set":
-            password = _password(node)
-            mailbox = node.find("mailbox")
             if mailbox is not None:
                 box.mailbox = True
                 if _text(mailbox, "enabled") is not None:
                     box.enabled = _text(mailbox, "enabled") != "false"
                 if _text(mailbox, "quota") is not None:
-                    box.quota_bytes = _quota(mailbox)
+                    box.quota_bytes = quota
             if password is not None:
                 box.password = password
             if node.find("forwarding") is not None:
-                box.forwarding = forwarding  # set replaces the list
+                box.forwarding = forwarding  # set replaces the list (the trap the notes warn of)
             if node.findall("alias"):
                 box.aliases = aliases
         elif kind == "add":
             box.forwarding += [a for a in forwarding if a not in box.forwarding]
             box.aliases += [a for a in aliases if a not in box.aliases]
-        elif kind == "remove":
+        else:
             box.forwarding = [a for a in box.forwarding if a not in forwarding]
             box.aliases = [a for a in box.aliases if a not in aliases]
-        else:
-            raise PleskError(PARSE, f"XML parse error: unknown <update><{kind}>")
+        if enabled is not None and kind != "remove":
+            box.forwarding_enabled = enabled != "false"
     except PleskError as error:
         return _error(error)
     world.touch()
@@ -327,9 +382,45 @@ def _mail_remove(op: ET.Element, plesk: PleskState, login: str, world: World) ->
     return results
 
 
+# -- customer -----------------------------------------------------------------------------
+
+def _customer_set(op: ET.Element, plesk: PleskState, login: str, world: World) -> list[str]:
+    """<customer><set><filter><login>L</login></filter><values><gen_info><passwd>P</passwd>:
+    for the admin (any customer) and resellers (their own customers) only."""
+    if plesk.users[login].role == "customer":
+        return [_error(PleskError(PERMISSION, "Permission denied: the customer operator is for the "
+                                              "administrator and resellers"))]
+    flt = op.find("filter")
+    names = [(n.text or "").strip() for n in flt.findall("login")] if flt is not None else []
+    if not names:
+        # An empty filter would change every customer: refused here, as nothing mailctl sends has one.
+        return [_error(PleskError(PARSE, "XML parse error: <set> needs a <filter><login>"))]
+    results = []
+    for name in names:
+        user = plesk.users.get(name)
+        ids = {n: number for number, n in enumerate(plesk.users, start=1)}
+        try:
+            if user is None or user.role != "customer" or (plesk.users[login].role == "reseller"
+                                                           and user.owner != login):
+                raise PleskError(NO_OBJECT, f"Customer {name} does not exist")
+            passwd = _text(op, "values/gen_info/passwd")
+            if passwd is not None:
+                problem = password_problem(passwd)
+                if problem:
+                    raise PleskError(INVALID, problem)
+                user.password = passwd
+                world.touch()
+        except PleskError as error:
+            results.append(_error(error, f"<filter-id>{escape(name)}</filter-id>"))
+            continue
+        results.append(_ok(f"<filter-id>{escape(name)}</filter-id><id>{ids[name]}</id>"))
+    return results
+
+
 Handler = Callable[[ET.Element, PleskState, str, World], list[str]]
 _OPERATORS: dict[str, dict[str, Handler]] = {
     "site": {"get": _site_get},
     "webspace": {"get": _site_get},
+    "customer": {"set": _customer_set},
     "mail": {"create": _mail_create, "get_info": _mail_get_info, "update": _mail_update, "remove": _mail_remove},
 }

@@ -18,7 +18,14 @@ class PleskMailname:
     quota_bytes: int | None = None  # None: unlimited
     usage_bytes: int = 0
     forwarding: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other local parts of the same site
+    # Plesk keeps the forwarding addresses when forwarding is switched off; mail is then
+    # not forwarded. Forwarding is on when this is true and there are addresses.
+    forwarding_enabled: bool = True
+
+    @property
+    def forwards(self) -> bool:
+        return self.forwarding_enabled and bool(self.forwarding)
 
 
 @dataclass
@@ -27,6 +34,8 @@ class PleskUser:
     role: str = "customer"  # "customer" or "admin"
     xml_api: bool = True  # the customer's remote_access_interface permission
     disabled: bool = False
+    # The reseller (or None: the admin) that owns a customer: who may change its password.
+    owner: str | None = None
 
 
 @dataclass
@@ -42,8 +51,9 @@ class PleskState(MailDomains[PleskMailname]):
         self.next_id += 1
         return self.next_id - 1
 
-    def add_user(self, login: str, password: str, role: str = "customer") -> PleskUser:
-        self.users[login] = PleskUser(password, role)
+    def add_user(self, login: str, password: str, role: str = "customer", owner: str | None = None) -> PleskUser:
+        """role: "customer", "reseller" or "admin"."""
+        self.users[login] = PleskUser(password, role, owner=owner)
         return self.users[login]
 
     def add_secret_key(self, key: str, login: str) -> None:
@@ -55,6 +65,22 @@ class PleskState(MailDomains[PleskMailname]):
 
     def site_of(self, site_id: int) -> str | None:
         return next((d for d, i in self.site_ids.items() if i == site_id), None)
+
+    def mailbox(self, address: str) -> PleskMailname | None:
+        """The mail name of `address`, with a mailbox or one that only forwards."""
+        return super().mailbox(address)
+
+    def has_mailbox(self, address: str) -> bool:
+        box = self.mailbox(address)
+        return box is not None and box.mailbox
+
+    def addresses(self, domain: str | None = None) -> list[str]:
+        """Every address with a mailbox (not those that only forward), sorted."""
+        return [a for a in super().addresses(domain) if self.has_mailbox(a)]
+
+    def owner_of_alias(self, domain: str, name: str) -> str | None:
+        """The mail name of `domain` that has `name` as one of its aliases, or None."""
+        return next((local for local, box in self.mailboxes.get(domain, {}).items() if name in box.aliases), None)
 
     def add_mailbox(self, address: str, password: str | None = MAILBOX_SECRET, **fields: Any) -> PleskMailname:
         fields.setdefault("id", self.new_id())

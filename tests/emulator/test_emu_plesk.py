@@ -114,9 +114,9 @@ def test_create_refusals_carry_errcodes(xml, emu, inner, code):
 def test_update_set_changes_the_password_and_an_unknown_name_is_1013(xml, emu):
     set_password = ("<mail><update><set><filter><site-id>1</site-id><mailname><name>{}</name><password>"
                     f"<value>{STRONG}</value><type>plain</type></password></mailname></filter></set></update></mail>")
-    assert one(xml(set_password.format("sales")), "mail/update").findtext("status") == "ok"
+    assert one(xml(set_password.format("sales")), "mail/update/set").findtext("status") == "ok"
     assert emu.state.plesk.mailbox("sales@example.com").password == STRONG
-    assert one(xml(set_password.format("ghost")), "mail/update").findtext("errcode") == "1013"
+    assert one(xml(set_password.format("ghost")), "mail/update/set").findtext("errcode") == "1013"
 
 
 def test_remove_deletes_one_name_and_without_a_name_every_mailbox_of_the_site(xml, emu):

@@ -175,8 +175,14 @@ def test_alias_writes_are_in_the_audit_log(cli, panel):
     assert entries[-2:] == [("alias add", TEAM, "ok"), ("alias remove", TEAM, "ok")]
 
 
+# The one request of `alias add panel.forwarder --to OUT1` (a mailbox's forwarding) that
+# writes, where it is not the one of a new alias (alias_write).
+FORWARD_WRITE = {"plesk": {"field": "operation:mail.update"}}  # a new alias is a mail.create there
+
+
 def test_a_lost_add_is_settled_by_a_read(cli, panel):
-    panel.emu.add_fault(kind="reset", when="after", **alias_write(panel.provider))
+    panel.emu.add_fault(kind="reset", when="after",
+                        **FORWARD_WRITE.get(panel.provider, alias_write(panel.provider)))
     result = cli("alias", "add", panel.forwarder, "--to", OUT1)
     assert result.exit_code == 0, result.stderr
     assert "applied" in result.stderr

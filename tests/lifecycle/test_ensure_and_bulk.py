@@ -83,9 +83,14 @@ def test_bulk_create_exists_ok_and_delete_missing_ok(cli, panel, tmp_path):
 # -- bulk: pop set --------------------------------------------------------------------------
 
 def _set_file(panel, tmp_path):
+    """SALES changes; INFO is asked to stay as it is (unsuspended, or unlimited where the
+    provider cannot suspend)."""
     source = tmp_path / "set.csv"
     quota = "2G" if panel.spec.takes_quota else ""
-    source.write_text(f"address,quota,suspend\n{SALES},{quota},yes\n{INFO},,no\n")
+    if panel.spec.suspend_kinds:
+        source.write_text(f"address,quota,suspend\n{SALES},{quota},yes\n{INFO},,no\n")
+    else:
+        source.write_text(f"address,quota\n{SALES},{quota}\n{INFO},unlimited\n")
     return source
 
 
@@ -121,6 +126,21 @@ def test_bulk_set_validates_the_whole_file_first(cli, panel, tmp_path):
     assert result.exit_code == 2
     assert "line 2" in result.stderr and "line 3" in result.stderr and "line 4" in result.stderr
     assert panel.emu.requests == []
+
+
+@pytest.mark.parametrize("provider", having("pop set", lambda spec: not spec.suspend_kinds))
+@pytest.mark.parametrize("rows, options", [("suspend\nyes", ()), ("quota,suspend\n2G,no", ()),
+                                           ("quota\n2G", ("--suspend",))])
+def test_bulk_set_of_a_suspension_where_there_is_none_is_exit_2_before_any_request(cli, emu, provider, tmp_path,
+                                                                                    rows, options):
+    panel_for(cli, emu, provider)
+    header, values = rows.split("\n")
+    source = tmp_path / "set.csv"
+    source.write_text(f"address,{header}\n{SALES},{values}\n")
+    result = cli("pop", "set", "--from-file", str(source), *options)
+    assert result.exit_code == 2
+    assert "cannot suspend" in result.stderr
+    assert emu.requests == []
 
 
 @pytest.mark.parametrize("provider", having("pop set", lambda spec: "incoming" not in spec.suspend_kinds))

@@ -19,9 +19,26 @@ def shown(request, cli, emu):
     return panel_for(cli, emu, request.param)
 
 
+@pytest.fixture(params=having("pop show", lambda spec: spec.suspend_kinds and spec.supports("pop set")))
+def shown_suspending(request, cli, emu):
+    return panel_for(cli, emu, request.param)
+
+
 @pytest.fixture(params=having("pop set"))
 def panel(request, cli, emu):
     return panel_for(cli, emu, request.param)
+
+
+@pytest.fixture(params=having("pop set", lambda spec: spec.suspend_kinds))
+def suspending(request, cli, emu):
+    """A provider that can suspend mailboxes."""
+    return panel_for(cli, emu, request.param)
+
+
+def _a_change(panel) -> tuple[str, ...]:
+    """pop set arguments that change SALES on this provider (its quota, else a suspension)."""
+    return ("--quota", "2G") if panel.spec.takes_quota else ("--suspend",)
+
 
 
 # -- pop show ---------------------------------------------------------------------------
@@ -36,11 +53,11 @@ def test_show_is_a_pop_list_row_with_restrictions_and_aliases(cli, shown):
     assert shown.writes() == []
 
 
-def test_show_reports_a_suspension_as_restrictions(cli, shown):
+def test_show_reports_a_suspension_as_restrictions(cli, shown_suspending):
     assert cli("pop", "set", SALES, "--suspend").exit_code == 0
     data = cli("--json", "pop", "show", SALES).json
     assert data["suspended"] is True
-    assert data["restrictions"] == list(shown.spec.suspend_kinds)
+    assert data["restrictions"] == list(shown_suspending.spec.suspend_kinds)
 
 
 def test_show_of_a_missing_mailbox_is_exit_3(cli, shown):
@@ -103,7 +120,8 @@ def test_a_bad_quota_is_exit_2_with_nothing_sent(cli, panel, quota):
 
 # -- pop set: suspension ----------------------------------------------------------------
 
-def test_suspend_without_a_kind_suspends_everything_it_can_and_unsuspend_lifts_it(cli, panel):
+def test_suspend_without_a_kind_suspends_everything_it_can_and_unsuspend_lifts_it(cli, suspending):
+    panel = suspending
     result = cli("--json", "pop", "set", SALES, "--suspend")
     assert result.exit_code == 0, result.stderr
     kinds = set(panel.spec.suspend_kinds)
@@ -135,7 +153,20 @@ def test_suspend_incoming_only_then_lift_it(cli, emu, provider):
     assert panel.suspended(SALES) == set()
 
 
-@pytest.mark.parametrize("provider", having("pop set", lambda spec: "incoming" not in spec.suspend_kinds))
+@pytest.mark.parametrize("provider", having("pop set", lambda spec: not spec.suspend_kinds))
+@pytest.mark.parametrize("args", [("--suspend",), ("--unsuspend",), ("--suspend", "--login"),
+                                  ("--quota", "2G", "--suspend")])
+def test_a_provider_without_suspension_refuses_it_with_zero_requests(cli, emu, provider, args):
+    panel_for(cli, emu, provider)
+    result = cli("--json", "pop", "set", SALES, *args)
+    assert result.exit_code == 2
+    error = result.error_json["error"]
+    assert error["provider"] == provider and "cannot suspend" in error["message"]
+    assert emu.requests == []
+
+
+@pytest.mark.parametrize("provider", having("pop set", lambda spec: spec.suspend_kinds
+                                             and "incoming" not in spec.suspend_kinds))
 def test_a_suspend_kind_the_provider_lacks_is_exit_2_with_zero_requests(cli, emu, provider):
     panel_for(cli, emu, provider)
     result = cli("--json", "pop", "set", SALES, "--suspend", "--incoming")
@@ -152,24 +183,28 @@ def test_login_without_suspend_and_an_empty_set_are_usage_errors(cli, panel):
 
 
 def test_set_on_a_missing_mailbox_is_exit_3_and_writes_nothing(cli, panel):
-    result = cli("--json", "pop", "set", f"nobody@{DOMAIN}", "--suspend")
+    result = cli("--json", "pop", "set", f"nobody@{DOMAIN}", *_a_change(panel))
     assert result.exit_code == 3
     assert result.error_json["error"]["code"] == "not_found"
     assert panel.writes() == []
 
 
 def test_set_to_what_it_already_is_is_unchanged(cli, panel):
-    result = cli("--json", "pop", "set", SALES, "--unsuspend")
+    result = cli("--json", "pop", "set", SALES, *(("--unsuspend",) if panel.spec.suspend_kinds else ("--quota", "500")))
     assert result.exit_code == 0
     assert result.json["outcome"] == "unchanged" and result.json["changes"] == {}
 
 
 def test_the_audit_log_has_previous_and_new_values(cli, panel):
-    assert cli("pop", "set", SALES, "--suspend").exit_code == 0
+    args = ("--suspend",) if panel.spec.suspend_kinds else ("--quota", "2G")
+    assert cli("pop", "set", SALES, *args).exit_code == 0
     entries = cli("--json", "audit").json
     entry = [e for e in entries if e["command"] == "pop set"][-1]
     assert entry["target"] == SALES and entry["outcome"] == "ok"
-    assert entry["changes"]["suspended"] == [False, True]
+    if panel.spec.suspend_kinds:
+        assert entry["changes"]["suspended"] == [False, True]
+    else:
+        assert entry["changes"]["quota_mb"] == [500, 2048]
 
 
 def test_a_lost_answer_is_settled_by_a_read_not_sent_again(cli, panel):
@@ -192,7 +227,11 @@ def test_a_lost_answer_is_settled_by_a_read_not_sent_again(cli, panel):
 
 
 def test_pop_set_json_shape(cli, panel):
-    result = cli("--json", "pop", "set", SALES, "--suspend")
+    result = cli("--json", "pop", "set", SALES, *(("--suspend",) if panel.spec.suspend_kinds else ("--quota", "2G")))
     data = json.loads(result.stdout)
     assert set(data) == set(panel.wrote({"address": 0, "outcome": 0, "changes": 0, "previous": 0, "current": 0}))
-    assert data["current"]["suspended"] is True and "aliases" not in data["current"]
+    assert "aliases" not in data["current"] and "aliases" not in data["previous"]
+    if panel.spec.suspend_kinds:
+        assert data["current"]["suspended"] is True
+    else:
+        assert data["current"]["quota_mb"] == 2048
