@@ -161,3 +161,144 @@ def test_the_state_file_round_trips(tmp_path):
         assert box.quota_bytes == 1024 and box.id > 3
         assert emu.state.plesk.site_ids == {"example.com": 1}
         assert emu.state.plesk.users["admin"].role == "admin"
+
+
+# -- the lifecycle calls: forwarding, mail aliases, quota, customer passwords ---------------
+
+def mailname_op(kind: str, name: str, inner: str) -> str:
+    return (f"<mail><update><{kind}><filter><site-id>1</site-id><mailname><name>{name}</name>{inner}</mailname>"
+            f"</filter></{kind}></update></mail>")
+
+
+def test_update_add_and_remove_edit_the_lists_and_answer_under_their_own_node(xml, emu):
+    box = emu.state.plesk.mailbox("info@example.com")
+    added = xml(mailname_op("add", "info", "<forwarding><enabled>true</enabled><address>a@x.test</address>"
+                                           "</forwarding><alias>hello</alias>"))
+    assert one(added, "mail/update/add").findtext("status") == "ok"
+    assert (box.forwarding, box.aliases, box.forwards) == (["a@x.test"], ["hello"], True)
+    xml(mailname_op("add", "info", "<forwarding><address>b@x.test</address></forwarding>"))
+    assert box.forwarding == ["a@x.test", "b@x.test"]
+    removed = xml(mailname_op("remove", "info", "<forwarding><address>a@x.test</address></forwarding>"
+                                                "<alias>hello</alias>"))
+    assert one(removed, "mail/update/remove").findtext("status") == "ok"
+    assert (box.forwarding, box.aliases) == (["b@x.test"], [])
+
+
+def test_update_set_replaces_the_forwarding_list(xml, emu):
+    box = emu.state.plesk.mailbox("info@example.com")
+    box.forwarding = ["a@x.test", "b@x.test"]
+    xml(mailname_op("set", "info", "<forwarding><address>c@x.test</address></forwarding>"))
+    assert box.forwarding == ["c@x.test"]  # the trap: set drops the others
+
+
+def test_update_set_changes_the_quota_and_minus_one_is_unlimited(xml, emu):
+    box = emu.state.plesk.mailbox("sales@example.com")
+    assert one(xml(mailname_op("set", "sales", "<mailbox><quota>2097152</quota></mailbox>")),
+               "mail/update/set").findtext("status") == "ok"
+    assert box.quota_bytes == 2097152
+    xml(mailname_op("set", "sales", "<mailbox><quota>-1</quota></mailbox>"))
+    assert box.quota_bytes is None
+    bad = one(xml(mailname_op("set", "sales", "<mailbox><quota>lots</quota></mailbox>")), "mail/update/set")
+    assert bad.findtext("errcode") == "1019" and box.quota_bytes is None
+
+
+@pytest.mark.parametrize("inner, code", [
+    ("<alias>sales</alias>", "1007"),  # a mail name of the site
+    ("<alias>Bad Name</alias>", "1019"),
+    ("<forwarding><address>not-an-address</address></forwarding>", "1019"),
+])
+def test_update_add_refusals_change_nothing(xml, emu, inner, code):
+    result = one(xml(mailname_op("add", "info", inner)), "mail/update/add")
+    assert (result.findtext("status"), result.findtext("errcode")) == ("error", code)
+    box = emu.state.plesk.mailbox("info@example.com")
+    assert (box.forwarding, box.aliases) == ([], [])
+
+
+def test_an_alias_of_one_mail_name_is_taken_for_every_other(xml, emu):
+    emu.state.plesk.mailbox("sales@example.com").aliases = ["orders"]
+    assert one(xml(mailname_op("add", "info", "<alias>orders</alias>")), "mail/update/add").findtext(
+        "errcode") == "1007"
+    assert one(xml(create("orders")), "mail/create").findtext("errcode") == "1007"
+
+
+def test_create_without_a_mailbox_gives_a_mail_name_that_only_forwards(xml, emu):
+    inner = ("<mail><create><filter><site-id>1</site-id><mailname><name>team</name><forwarding><enabled>true"
+             "</enabled><address>a@x.test</address></forwarding></mailname></filter></create></mail>")
+    assert one(xml(inner), "mail/create").findtext("status") == "ok"
+    plesk = emu.state.plesk
+    assert (plesk.mailbox("team@example.com").mailbox, plesk.has_mailbox("team@example.com")) == (False, False)
+    info = xml("<mail><get_info><filter><site-id>1</site-id><name>team</name></filter><mailbox/><forwarding/>"
+               "</get_info></mail>")
+    mailname = one(info, "mail/get_info").find("mailname")
+    assert mailname.find("mailbox") is None
+    assert (mailname.findtext("forwarding/enabled"), mailname.findtext("forwarding/address")) == ("true", "a@x.test")
+    empty = "<mail><create><filter><site-id>1</site-id><mailname><name>void</name></mailname></filter></create></mail>"
+    assert one(xml(empty), "mail/create").findtext("errcode") == "1019"
+
+
+def test_switched_off_forwarding_keeps_its_addresses(xml, emu):
+    box = emu.state.plesk.mailbox("info@example.com")
+    box.forwarding, box.forwarding_enabled = ["a@x.test"], False
+    info = xml("<mail><get_info><filter><site-id>1</site-id><name>info</name></filter><forwarding/></get_info></mail>")
+    forwarding = one(info, "mail/get_info").find("mailname/forwarding")
+    assert (forwarding.findtext("enabled"), forwarding.findtext("address")) == ("false", "a@x.test")
+
+
+CUSTOMER_SET = ("<customer><set><filter><login>{}</login></filter><values><gen_info><passwd>{}</passwd></gen_info>"
+                "</values></set></customer>")
+
+
+def test_customer_set_is_for_the_admin_and_resellers(xml, emu):
+    plesk = emu.state.plesk
+    denied = one(xml(CUSTOMER_SET.format("demo", STRONG)), "customer/set")  # demo is a customer
+    assert denied.findtext("errcode") == "1006" and plesk.users["demo"].password == "demo-secret"
+    done = one(xml(CUSTOMER_SET.format("demo", STRONG), ADMIN), "customer/set")
+    assert (done.findtext("status"), done.findtext("filter-id")) == ("ok", "demo") and done.findtext("id")
+    assert plesk.users["demo"].password == STRONG
+    plesk.add_user("res", "Res-pass-1", role="reseller")
+    plesk.add_user("mine", "Mine-pass-1", owner="res")
+    reseller = {"HTTP_AUTH_LOGIN": "res", "HTTP_AUTH_PASSWD": "Res-pass-1"}
+    assert one(xml(CUSTOMER_SET.format("mine", STRONG), reseller), "customer/set").findtext("status") == "ok"
+    assert one(xml(CUSTOMER_SET.format("demo", "Other-pass-1"), reseller), "customer/set").findtext(
+        "errcode") == "1013"
+    assert plesk.users["demo"].password == STRONG
+
+
+@pytest.mark.parametrize("inner, code", [
+    (CUSTOMER_SET.format("demo", "weak"), "1019"),
+    (CUSTOMER_SET.format("ghost", STRONG), "1013"),
+    (CUSTOMER_SET.format("admin", STRONG), "1013"),  # not a customer
+    ("<customer><set><filter/><values><gen_info><passwd>Str0ng-pass</passwd></gen_info></values></set></customer>",
+     "1014"),
+])
+def test_customer_set_refusals(xml, emu, inner, code):
+    assert one(xml(inner, ADMIN), "customer/set").findtext("errcode") == code
+    assert emu.state.plesk.users["demo"].password == "demo-secret"
+
+
+def test_a_reseller_sees_its_customers_sites(xml, emu):
+    plesk = emu.state.plesk
+    plesk.add_user("res", "Res-pass-1", role="reseller")
+    plesk.users["demo"].owner = "res"
+    answer = xml("<site><get><filter/><dataset><gen_info/></dataset></get></site>",
+                 {"HTTP_AUTH_LOGIN": "res", "HTTP_AUTH_PASSWD": "Res-pass-1"})
+    assert [r.findtext("data/gen_info/name") for r in answer.findall("site/get/result")] == ["example.com"]
+
+
+def test_the_state_file_keeps_forwarding_aliases_and_owners(tmp_path):
+    path = tmp_path / "state.json"
+    with Emulator(state_file=path) as emu:
+        plesk = emu.state.plesk
+        plesk.add_mailbox("team@example.com", password=None, mailbox=False, forwarding=["a@x.test"],
+                          forwarding_enabled=False)
+        plesk.mailbox("sales@example.com").aliases = ["orders"]
+        plesk.add_user("res", "Res-pass-1", role="reseller")
+        plesk.add_user("mine", "Mine-pass-1", owner="res")
+        emu.state.touch()
+    with Emulator(state_file=path) as emu:
+        plesk = emu.state.plesk
+        team = plesk.mailbox("team@example.com")
+        assert (team.mailbox, team.forwarding, team.forwarding_enabled) == (False, ["a@x.test"], False)
+        assert plesk.mailbox("sales@example.com").aliases == ["orders"]
+        assert (plesk.users["res"].role, plesk.users["mine"].owner) == ("reseller", "res")
+        assert plesk.addresses("example.com") == ["info@example.com", "sales@example.com"]
