@@ -72,7 +72,8 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = env.stdout, env.stderr
         try:
-            result = command.main(args=argv, prog_name="mailctl", standalone_mode=False, obj=runtime)
+            result = command.main(args=argv, prog_name="mailctl", standalone_mode=False, obj=runtime,
+                                  terminal_width=_help_width(env))
         finally:
             sys.stdout, sys.stderr = saved
         # What is still buffered goes now, while a closed pipe can still be told apart
@@ -169,6 +170,12 @@ def _interrupted(env: Environment, argv: Sequence[str]) -> int:
     except (OSError, ValueError):
         pass
     return EXIT_INTERRUPTED
+
+
+def _help_width(env: Environment) -> int:
+    from mailctl.cli import helptext
+
+    return helptext.width(env.terminal_width())
 
 
 def _broken_pipe(error: BaseException | None, env: Environment) -> bool:

@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 
 from mailctl.errors import UsageError
 
 FromFile = Annotated[
     Optional[str],
-    typer.Option("--from-file", metavar="FILE",
+    # A path type (the value stays a str, "-" included) so TAB offers file names, as for --report.
+    typer.Option("--from-file", metavar="FILE", click_type=click.Path(allow_dash=True),
                  help="Bulk run: one row per mailbox from a CSV (header row) or JSON-lines FILE; - reads stdin. "
                       "Every row is checked before the first request."),
 ]

@@ -126,14 +126,14 @@ class CompletingGroup(TyperGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """In the order of a user's first hour, not alphabetical (passwd is not first)."""
-        names = super().list_commands(ctx)
-        rank = {name: number for number, name in enumerate(FIRST_HOUR)}
-        return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+        from mailctl.cli import helptext
 
+        return helptext.ordered(super().list_commands(ctx))
 
-# The order commands are listed in --help: set up, look around, change, then the rest.
-FIRST_HOUR = ("profile", "session", "domain", "pop", "alias", "passwd", "account", "export", "plan", "apply",
-              "audit", "completion", "demo")
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from mailctl.cli import helptext
+
+        helptext.format_sections(self, ctx, formatter)
 
 
 def completion(

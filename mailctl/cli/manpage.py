@@ -68,8 +68,9 @@ def _prose(help_text: str | None) -> Iterator[str]:
 
 
 def leaf_commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-    """(path, command) for every runnable command, in the order of the names."""
-    for name in sorted(group.commands):
+    """(path, command) for every runnable command: the top level in the order of
+    `mailctl --help`, a group's commands by name."""
+    for name in _names(group, path):
         command = group.commands[name]
         if command.hidden:
             continue
@@ -172,11 +173,30 @@ def _command_section(path: tuple[str, ...], command: click.Command) -> Iterator[
     yield from _prose(command.help)
     yield from _arguments(command.params)
     yield from _options(command.params)
+    yield from _command_examples(path)
     yield ".RE"
 
 
+def _command_examples(path: tuple[str, ...]) -> Iterator[str]:
+    from mailctl.cli import helptext
+
+    lines = helptext.examples(path)
+    if lines:
+        yield ".PP"
+        yield "Examples:"
+        yield ".EX"
+        yield from (text_line(escape(line)) for line in lines)
+        yield ".EE"
+
+
+def _names(group: click.Group, path: tuple[str, ...]) -> list[str]:
+    from mailctl.cli import helptext
+
+    return helptext.ordered(list(group.commands)) if not path else sorted(group.commands)
+
+
 def _commands(root: click.Group) -> Iterator[str]:
-    for name in sorted(root.commands):
+    for name in _names(root, ()):
         command = root.commands[name]
         if command.hidden:
             continue
