@@ -372,6 +372,10 @@ class Output:
     def json(self) -> bool:
         return self.mode == "json"
 
+    @property
+    def table(self) -> bool:
+        return self.mode == "table"
+
     # -- data -> stdout -------------------------------------------------------------------
     def records(self, rows: Sequence[dict], columns: Sequence[Column], *, title: str | None = None,
                 empty: str | None = None) -> None:
@@ -521,17 +525,28 @@ class Output:
     # -- messages -> stderr ----------------------------------------------------------------
     def message(self, text: str) -> None:
         """Human confirmation of what happened; stays on stderr so pipes see only data.
-        Its line breaks stay; any other invisible character in it is escaped."""
+        Its line breaks stay; any other invisible character in it is escaped. In json
+        mode it is a JSON line, {"message": ...}: stderr then carries JSON lines only."""
+        if self.mode == "json":
+            self._json_line({"message": self.redact(text)})
+            return
         self.env.stderr.write(visible_lines(self.redact(text)) + "\n")
         self.env.stderr.flush()
 
     def warn(self, text: str) -> None:
+        if self.mode == "json":
+            self._json_line({"warning": self.redact(text)})
+            return
         self.message(f"warning: {text}")
 
     def done(self, spec, text: str) -> None:
         """What a successful write says on stderr ("Created a@d"), worded as accepted
         where the provider (providers.base.ProviderSpec) applies writes later."""
         self.message(done_text(spec, text))
+
+    def _json_line(self, body: dict) -> None:
+        self.env.stderr.write(json_safe(json.dumps(body, ensure_ascii=False, default=str)) + "\n")
+        self.env.stderr.flush()
 
     def error(self, error: MailctlError) -> None:
         """The error printer: one line (and indented details), or a JSON object in json
@@ -603,27 +618,44 @@ MAILBOX_COLUMNS = (
 _UNKNOWN_QUOTA = Column("quota_mb", "Quota", table=_text, plain=_text, justify="right")
 
 
-def mailbox_columns(spec) -> tuple:
-    """pop list / pop show for a provider (providers.base.ProviderSpec): the same columns
-    in the same order for every provider, then the fields only this one has. Where the
-    provider keeps no quota per mailbox, a null quota is unknown, not unlimited."""
+def _list_text(value: Any) -> str:
+    """A list field: "-" when the panel does not say (null), "none" when it says there is
+    nothing (an empty list, which a tab-separated line would otherwise lose)."""
+    if value is None:
+        return "-"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value) or "none"
+    return _text(value)
+
+
+# The fields only some providers fill (spec.mailbox_fields), after the common ones, in
+# this order whatever the provider: `plain` always carries every one ("-" where the
+# provider has no such field), so a script reads the same field from the same place on
+# every provider; a table shows the ones the provider has.
+OPTIONAL_MAILBOX_COLUMNS = (
+    Column("plan", "Plan"),
+    Column("restrictions", "Restrictions", table=_list_text, plain=_list_text),
+)
+
+
+def mailbox_columns(spec, *, table: bool = True) -> tuple:
+    """pop list for a provider (providers.base.ProviderSpec): address, quota, used,
+    suspended, then the optional fields in their fixed order. Where the provider keeps no
+    quota per mailbox, a null quota is unknown, not unlimited."""
     columns = MAILBOX_COLUMNS if spec.takes_quota else (MAILBOX_COLUMNS[0], _UNKNOWN_QUOTA) + MAILBOX_COLUMNS[2:]
-    return columns + _field_columns(spec.mailbox_fields)
+    return columns + _optional_columns(spec.mailbox_fields, table=table)
 
 
-def _field_columns(names: Sequence[str]) -> tuple:
-    """The columns of providers' own mailbox fields (spec.mailbox_fields)."""
-    return tuple(Column(name, name.replace("_", " ").capitalize(), table=_field_text, plain=_field_text,
-                        free_text=True) for name in names)
-
-def mailbox_detail_columns(spec) -> tuple:
-    """pop show: pop list's columns, then what is restricted and the linked aliases."""
-    return mailbox_columns(spec) + (Column("restrictions", "Restrictions", table=_none_if_empty),
-                                    Column("aliases", "Aliases", table=_none_if_empty))
+def _optional_columns(fields: Sequence[str], *, table: bool, always: Sequence[str] = ()) -> tuple:
+    return tuple(c for c in OPTIONAL_MAILBOX_COLUMNS if not table or c.key in fields or c.key in always)
 
 
-def _none_if_empty(value: Any) -> str:
-    return "none" if value == [] else _text(value)
+def mailbox_detail_columns(spec, *, table: bool = True) -> tuple:
+    """pop show: pop list's columns (a table also says what is restricted where the
+    provider does not list it), then the linked aliases."""
+    columns = MAILBOX_COLUMNS if spec.takes_quota else (MAILBOX_COLUMNS[0], _UNKNOWN_QUOTA) + MAILBOX_COLUMNS[2:]
+    return columns + _optional_columns(spec.mailbox_fields, table=table, always=("restrictions",)) + (
+        Column("aliases", "Aliases", table=_list_text, plain=_list_text),)
 
 
 def _changed_value(name: str, value: Any) -> str:
@@ -679,13 +711,6 @@ ALIAS_RESULT_COLUMNS = (
 )
 
 
-def _field_text(value: Any) -> str:
-    """A provider's own mailbox field: an empty list (no restrictions) is "-", not an
-    empty cell that a tab-separated line would lose."""
-    if isinstance(value, (list, tuple)) and not value:
-        return "-"
-    return _text(value)
-
 DOMAIN_COLUMNS = (
     Column("name", "Domain"),
     Column("mailbox_count", "Mailboxes", justify="right"),
@@ -707,11 +732,12 @@ _PROFILE_DETAIL_COLUMNS = (
 )
 
 
-def fleet_mailbox_columns(specs: Sequence) -> tuple:
-    """pop list over several profiles: the profile, every provider's columns, then the
-    fields any of these providers adds. A provider without quotas gives UNKNOWN quotas."""
-    extra = list(dict.fromkeys(name for spec in specs for name in spec.mailbox_fields))
-    return (PROFILE_COLUMN,) + MAILBOX_COLUMNS + _field_columns(extra)
+def fleet_mailbox_columns(specs: Sequence, *, table: bool = True) -> tuple:
+    """pop list over several profiles: the profile, then pop list's columns; a table shows
+    the optional fields any of these providers has. A provider without quotas gives
+    UNKNOWN quotas."""
+    fields = {name for spec in specs for name in spec.mailbox_fields}
+    return (PROFILE_COLUMN,) + MAILBOX_COLUMNS + _optional_columns(fields, table=table)
 
 
 def profile_detail_columns(provider_options: Sequence) -> tuple:
@@ -719,11 +745,12 @@ def profile_detail_columns(provider_options: Sequence) -> tuple:
     after the default flag."""
     own = tuple(Column(option.name, option.header) for option in provider_options)
     return PROFILE_COLUMNS[:4] + (Column("default", "Default"),) + own + _PROFILE_DETAIL_COLUMNS
+# The same order as PROFILE_COLUMNS: name, provider, url, user.
 SESSION_COLUMNS = (
     Column("profile", "Profile"),
     Column("provider", "Provider"),
-    Column("user", "User"),
     Column("url", "URL"),
+    Column("user", "User"),
     Column("secret_source", "Secret from"),
     Column("authenticated", "Authenticated"),
     Column("session", "Session"),

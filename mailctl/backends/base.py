@@ -152,7 +152,9 @@ class Backend:
     def check_change(self, change: "MailboxChange") -> None:
         """UsageError naming the provider for a change it cannot make (pop set)."""
         if change.quota_mb is not None and not self.spec.takes_quota:
-            raise UsageError(f"--quota: {self.spec.not_taken('quota_mb')}", provider=self.provider)
+            from mailctl.providers.base import QUOTA
+
+            raise RefusedOption(self.provider, QUOTA, self.spec.not_taken(QUOTA.name))
         kinds = self.spec.suspend_kinds
         for kind in change.suspension_kinds():
             if kind not in kinds:

@@ -27,6 +27,8 @@ class Operation:
     # Outcomes besides `done` that are success too ("exists" with --exists-ok); `apply`
     # returns one of them, or None for `done`.
     also_done: tuple[str, ...] = ()
+    # Said after the count of rows done, in the summary ("mail files kept on disk").
+    done_note: str = ""
 
     @property
     def good(self) -> tuple[str, ...]:
@@ -126,7 +128,8 @@ def delete(*, keep_data: bool, missing_ok: bool = False) -> Operation:
         return f"Delete {count} {noun} {which} {consequence}?"
 
     return Operation("pop delete", "delete", "delete", "deleted", apply, describe, question,
-                     also_done=("absent",) if missing_ok else ())
+                     also_done=("absent",) if missing_ok else (),
+                     done_note=" (their mail files kept on disk)" if keep_data else "")
 
 
 @dataclass(frozen=True)

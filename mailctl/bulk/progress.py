@@ -11,8 +11,12 @@ if TYPE_CHECKING:
 
 
 class Progress:
-    def __init__(self, env: "Environment", *, total: int, label: str, color: bool = True):
+    """`out` (mailctl.output.Output), when given, prints the notes without a bar; in json
+    mode there is no bar, and the notes are its JSON lines."""
+
+    def __init__(self, env: "Environment", *, total: int, label: str, color: bool = True, out=None):
         self.env = env
+        self.out = out
         self.total = total
         self.label = label
         self.color = color
@@ -21,7 +25,7 @@ class Progress:
         self.failed = 0
 
     def __enter__(self) -> "Progress":
-        if self.env.stderr_isatty and self.total:
+        if self.env.stderr_isatty and self.total and not (self.out is not None and self.out.json):
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
             from rich.progress import TimeElapsedColumn, TimeRemainingColumn
@@ -46,6 +50,9 @@ class Progress:
     def note(self, text: str) -> None:
         from mailctl.output import visible_lines
 
+        if self._bar is None and self.out is not None:
+            self.out.message(text)
+            return
         text = visible_lines(text)  # notes carry servers' words: no escape sequences
         if self._bar is not None:
             self._bar.console.print(text, markup=False, highlight=False)

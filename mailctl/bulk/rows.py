@@ -95,19 +95,42 @@ class _BadRows:
             self.hidden.add(value)
             self.hidden.add(value.strip())
 
-    def raise_if_any(self, source: str) -> None:
+    def raise_if_any(self, source: str, rows: int | None = None) -> None:
+        """One UsageError for every problem found. The same problem on several lines is
+        said once with its lines ("lines 2-4, 9: ..."); when it is the only problem it is
+        the error itself -- a mistake of the whole file (a column the provider has no use
+        for, an unknown field) is one error, not one per row. `rows`: how many rows the
+        file has, so such a mistake can say it is on every one."""
         if not self.problems:
             return
         from mailctl.redaction import redact
 
+        hidden = list(self.hidden)
+        by_text: dict[str, list[int]] = {}
+        for line, text in sorted(self.problems, key=lambda p: p[0]):
+            by_text.setdefault(redact(text, hidden), []).append(line)
+        if len(by_text) == 1 and len(next(iter(by_text.values()))) > 1:
+            (text, lines), = by_text.items()
+            where = "every row" if rows is not None and len(set(lines)) >= rows else _lines_text(lines)
+            raise UsageError(f"{source} ({where}): {text}; nothing was sent")
         count = len({line for line, _ in self.problems})
         noun = "row" if count == 1 else "rows"
-        hidden = list(self.hidden)
-        raise UsageError(
-            f"{source}: {count} bad {noun}; nothing was sent",
-            details=[f"line {line}: {redact(text, hidden)}"
-                     for line, text in sorted(self.problems, key=lambda p: p[0])],
-        )
+        raise UsageError(f"{source}: {count} bad {noun}; nothing was sent",
+                         details=[f"{_lines_text(lines)}: {text}" for text, lines in by_text.items()])
+
+
+def _lines_text(lines: list[int]) -> str:
+    """[2, 3, 4, 9] -> "lines 2-4, 9"; [5] -> "line 5"."""
+    lines = sorted(set(lines))
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    spans: list[list[int]] = []
+    for line in lines:
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return "lines " + ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def parse(text: str, spec: Spec, source: str) -> list[Row]:
@@ -116,7 +139,7 @@ def parse(text: str, spec: Spec, source: str) -> list[Row]:
         text = text[1:]
     bad = _BadRows()
     records = list(_json_lines(text, bad) if _is_json_lines(text) else _csv_records(text, bad))
-    bad.raise_if_any(source)
+    bad.raise_if_any(source, _row_count(text) if _is_json_lines(text) else None)
     if not records:
         raise UsageError(f"{source}: no rows to process")
     rows: list[Row] = []
@@ -132,7 +155,7 @@ def parse(text: str, spec: Spec, source: str) -> list[Row]:
         if _refused(row, spec, bad):
             continue
         rows.append(row)
-    bad.raise_if_any(source)
+    bad.raise_if_any(source, len(records))
     return rows
 
 
@@ -151,6 +174,11 @@ def _refused(row: Row, spec: Spec, bad: _BadRows) -> bool:
 
 
 # -- the two formats: (line, {field: value}) records ----------------------------------------
+
+def _row_count(text: str) -> int:
+    """The rows of a JSON-lines file: its lines that are not blank."""
+    return sum(1 for line in text.splitlines() if line.strip())
+
 
 def _is_json_lines(text: str) -> bool:
     return text.lstrip()[:1] == "{"

@@ -59,7 +59,10 @@ def list_(
                                    label="alias list")
     else:
         aliases = backend.list_aliases(validation.domain(domain))
-    _show_aliases(runtime, aliases)
+    where = "in any domain" if all_domains else f"in {domain}"
+    example = "info@DOMAIN" if all_domains else f"info@{validation.domain(domain)}"
+    _show_aliases(runtime, aliases,
+                  empty=None if failed else f"No aliases {where} yet: mailctl alias add {example} --to ADDRESS")
     if failed:
         raise PartialFailure(f"{len(failed)} domain(s) could not be listed: {', '.join(failed)}")
 
@@ -79,7 +82,8 @@ def _list_across_profiles(runtime, domain: str | None, jobs: int | None, overrid
         return [_row(alias) for each in domains for alias in backend.list_aliases(each)]
 
     rows, failures = fleet.across(runtime, profiles, read, jobs=jobs)
-    _show_rows(runtime, rows, with_profile=True)
+    _show_rows(runtime, rows, with_profile=True,
+               empty=None if failures else "No aliases on these profiles yet: mailctl -p NAME alias add ADDRESS --to DEST")
     fleet.finish(runtime, failures, len(profiles))
 
 
@@ -87,18 +91,19 @@ def _row(alias) -> dict:
     return alias.to_json()
 
 
-def _show_aliases(runtime, aliases) -> None:
-    _show_rows(runtime, [_row(a) for a in aliases], with_profile=False)
+def _show_aliases(runtime, aliases, *, empty: str | None) -> None:
+    _show_rows(runtime, [_row(a) for a in aliases], with_profile=False, empty=empty)
 
 
-def _show_rows(runtime, rows: list[dict], *, with_profile: bool) -> None:
-    """Aliases as records; in plain output one line per alias and destination."""
+def _show_rows(runtime, rows: list[dict], *, with_profile: bool, empty: str | None) -> None:
+    """Aliases as records; in plain output one line per alias and destination. `empty`:
+    what a terminal shows for no aliases."""
     from mailctl.output import alias_columns
 
     if runtime.out.mode == "plain":
         rows = [{**row, "destination": d} for row in rows for d in row["destinations"]]
     runtime.out.records(rows, alias_columns(plain=runtime.out.mode == "plain", with_profile=with_profile),
-                        empty="No aliases.")
+                        empty=empty)
 
 
 def destinations(backend, values: "list[str] | None", *, required: bool) -> list[str]:

@@ -19,4 +19,6 @@ def audit(
     entries = list(AuditLog(runtime.audit_path).entries())
     if limit:
         entries = entries[-limit:]
-    runtime.out.records(entries, AUDIT_COLUMNS)
+    runtime.out.records(entries, AUDIT_COLUMNS,
+                        empty="Nothing in the audit log yet: mailctl logs every create, change, delete and "
+                              "password change it makes here (pop create, pop set, pop delete, passwd, ...)")

@@ -193,7 +193,7 @@ def _run(runtime: "Runtime", backend: "Backend", operation: Operation, todo: lis
     runners: list = []
 
     with Progress(runtime.env, total=len(todo), label=operation.command,
-                  color=not runtime.options.no_color) as progress:
+                  color=not runtime.options.no_color, out=runtime.out) as progress:
         def on_result(result: "Result[Row]") -> None:
             ok = result.outcome in operation.good
             if report is not None:
@@ -204,7 +204,9 @@ def _run(runtime: "Runtime", backend: "Backend", operation: Operation, todo: lis
                     runners[0].stop(LocalFileError(
                         f"cannot write the report {report.path}: {report.error.strerror or report.error}; "
                         "stopped so that no more rows are done without a record"))
-            if result.outcome == "failed":
+            # Each failure is said once: here as it happens, or in json mode only in the
+            # results on stdout (stderr then carries JSON lines only).
+            if result.outcome == "failed" and not runtime.out.json:
                 progress.note(f"line {result.item.line}: {result.item.address}: {redact(result.error.message)}")
             progress.advance(ok)
 
@@ -252,6 +254,7 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
             seconds: float, report_path: Path | None, rescued: dict[int, str] | None = None, *,
             spec) -> None:
     """`spec`: the provider's declaration, for how a done row is worded (accepted or done)."""
+    from mailctl.bulk.runner import INTERRUPTED
     from mailctl.output import BULK_RESULT_COLUMNS, Column, done_text, with_applied
 
     rescued = rescued or {}
@@ -270,16 +273,19 @@ def _finish(runtime: "Runtime", operation: Operation, summary: "Summary[Row]", s
             record["password"] = rescued.get(record["row"])
         columns = BULK_RESULT_COLUMNS + (Column("password", "Password"),)
     unfinished = [r for r in records if r["outcome"] not in (*operation.good, "skipped")]
-    if runtime.out.mode == "table":
-        # A terminal gets what needs attention; the full list is in the report.
-        shown = [r for r in records if r in unfinished or r.get("password")]
+    if runtime.out.table:
+        # A terminal gets what needs attention and was not said yet: failures were noted
+        # as they happened, rows never started are counted below; the full list is in the
+        # report. Left: rows cut off mid-request (outcome unknown) and rescued passwords.
+        shown = [r for r in records if r["outcome"] == INTERRUPTED or r.get("password")]
         if shown:
-            runtime.out.records(shown, columns, title="Rows not done" if not rescued else "Rows not in the report")
+            title = "Rows not in the report" if rescued else "Cut off mid-request (outcome unknown)"
+            runtime.out.records(shown, columns, title=title)
     else:
         runtime.out.records(records, columns)
 
     counts = summary.counts()
-    parts = [f"{counts.get(operation.done, 0)} {operation.done}"]
+    parts = [f"{counts.get(operation.done, 0)} {operation.done}{operation.done_note}"]
     parts += [f"{counts[name]} {name}" for name in operation.also_done if counts.get(name)]
     parts += [f"{counts[name]} {name.replace('_', ' ')}" for name in ("failed", "interrupted", "not_attempted")
               if counts.get(name)]

@@ -36,5 +36,7 @@ def list_(ctx: typer.Context, provider_options: dict = None) -> None:
         from mailctl.cli import hints
 
         suggestion = backend.empty_domains_hint()
-        empty = hints.rerun(runtime, ("domain", "list"), suggestion) if suggestion else None
+        empty = hints.rerun(runtime, ("domain", "list"), suggestion) if suggestion else (
+            "No domains on this profile: add one in the panel, or check which account the profile logs in as "
+            "(mailctl profile show)")
     runtime.out.records([d.to_json() for d in domains], DOMAIN_COLUMNS, empty=empty)

@@ -356,7 +356,7 @@ def _execute(runtime: "Runtime", backends: dict, result: "Plan", passwords: dict
     done: dict[str, int] = {}
     try:
         with Progress(runtime.env, total=len(result.changes), label="apply",
-                      color=not runtime.options.no_color) as progress:
+                      color=not runtime.options.no_color, out=runtime.out) as progress:
             def on_result(outcome) -> None:
                 change = outcome.item
                 if report is not None:

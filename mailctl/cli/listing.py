@@ -38,7 +38,7 @@ def list_all(runtime: "Runtime", backend: "Backend", *, jobs: int, list_one=None
         found[domain] = list_one(domain)
 
     with Progress(runtime.env, total=len(domains), label=label,
-                  color=not runtime.options.no_color) as progress:
+                  color=not runtime.options.no_color, out=runtime.out) as progress:
         def on_result(result) -> None:
             if result.outcome == FAILED:
                 progress.note(f"{result.item}: {result.error.message}")

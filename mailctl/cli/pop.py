@@ -29,7 +29,13 @@ def list_(
     jobs: ListJobs = None,
     provider_options: dict = None,
 ) -> None:
-    """List the mailboxes of a domain, with quota and usage where the panel reports them."""
+    """List the mailboxes of a domain, with quota and usage where the panel reports them.
+
+    In a pipe (plain output) each mailbox is one line of tab-separated fields, the same
+    fields in the same order for every provider: address, quota (MB, or unlimited), used
+    (bytes), suspended (yes or no), plan, restrictions (separated by commas, or none). A field
+    the provider does not have is '-' (null in --json). A table shows the fields the
+    provider has, in the same order; with several profiles, the profile comes first."""
     from mailctl.output import mailbox_columns
 
     runtime = ctx.obj
@@ -44,7 +50,8 @@ def list_(
     name = validation.domain(domain)
     backend = runtime.backend(overrides=provider_options)
     mailboxes = backend.list_mailboxes(name)
-    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.spec))
+    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.spec, table=runtime.out.table),
+                        empty=f"No mailboxes in {name} yet: mailctl pop create info@{name} --generate")
 
 
 def _list_across_profiles(runtime, domain: str | None, all_domains: bool, jobs: int | None, overrides: dict) -> None:
@@ -70,7 +77,9 @@ def _list_across_profiles(runtime, domain: str | None, all_domains: bool, jobs: 
         return rows
 
     rows, failures = fleet.across(runtime, profiles, read, jobs=jobs)
-    runtime.out.records(rows, fleet_mailbox_columns([specs[p.name] for p in profiles if p.name in specs]))
+    runtime.out.records(rows, fleet_mailbox_columns([specs[p.name] for p in profiles if p.name in specs],
+                                                     table=runtime.out.table),
+                        empty=None if failures else "No mailboxes on these profiles yet: mailctl -p NAME pop create ADDRESS")
     fleet.finish(runtime, failures, len(profiles))
 
 
@@ -84,7 +93,8 @@ def _list_all_domains(runtime, domain: str | None, all_domains: bool, jobs: int 
         raise UsageError("missing DOMAIN (or --all-domains for every domain)")
     backend = runtime.backend(overrides=overrides)
     mailboxes, failed = list_all(runtime, backend, jobs=jobs or DEFAULT_JOBS)
-    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.spec))
+    runtime.out.records([m.to_json() for m in mailboxes], mailbox_columns(backend.spec, table=runtime.out.table),
+                        empty=None if failed else "No mailboxes in any domain yet: mailctl pop create ADDRESS --generate")
     if failed:
         raise PartialFailure(f"{len(failed)} domain(s) could not be listed: {', '.join(failed)}")
 
@@ -97,7 +107,10 @@ def show(
     provider_options: dict = None,
 ) -> None:
     """Show one mailbox: quota, usage, suspension (what is restricted) and the aliases
-    that deliver to it, where the panel links them. A missing mailbox is exit 3."""
+    that deliver to it, where the panel links them. A missing mailbox is exit 3.
+
+    In a pipe: one line with pop list's fields, then aliases (separated by commas, none, or
+    '-' where the panel does not link them)."""
     from mailctl.output import mailbox_detail_columns
 
     runtime = ctx.obj
@@ -105,7 +118,7 @@ def show(
     backend = runtime.backend(overrides=provider_options)
     backend.require("pop show")
     mailbox = backend.get_mailbox(target)
-    runtime.out.record(mailbox.to_json(), mailbox_detail_columns(backend.spec))
+    runtime.out.record(mailbox.to_json(), mailbox_detail_columns(backend.spec, table=runtime.out.table))
 
 
 @app.command("create")
@@ -312,6 +325,7 @@ def delete(
                          keep_data=keep_data, missing_ok=missing_ok)
         return
     targets = list(dict.fromkeys(validation.address(a) for a in addresses))
+    kept = "; its mail files were kept on disk" if keep_data else ""
     backend = runtime.backend(overrides=provider_options)
     backend.require("pop delete")
     backend.check_delete(keep_data=keep_data)
@@ -330,10 +344,10 @@ def delete(
             runtime.out.message(f"Absent: {missing.message}")
             outcome = "absent"
         else:
-            runtime.out.done(backend.spec, f"Deleted {targets[0]}")
+            runtime.out.done(backend.spec, f"Deleted {targets[0]}{kept}")
             outcome = "deleted"
         if runtime.out.json:
-            row = {"address": str(targets[0]), "outcome": outcome, "error": None}
+            row = _kept({"address": str(targets[0]), "outcome": outcome, "error": None}, keep_data)
             runtime.out.records([with_applied(backend.spec, row) if outcome == "deleted" else row], RESULT_COLUMNS)
         return
 
@@ -357,10 +371,10 @@ def delete(
             runtime.out.message(f"Failed {target}: {exc.message}")
         else:
             results.append(with_applied(backend.spec, {"address": str(target), "outcome": "deleted", "error": None}))
-            runtime.out.done(backend.spec, f"Deleted {target}")
+            runtime.out.done(backend.spec, f"Deleted {target}{kept}")
     failed = [r for r in results if r["outcome"] == "failed"]
     if runtime.out.json or failed:
-        runtime.out.records(results, RESULT_COLUMNS)
+        runtime.out.records([_kept(result, keep_data) for result in results], RESULT_COLUMNS)
     if failed:
         raise PartialFailure(f"{len(failed)} of {len(results)} mailboxes could not be deleted")
 
@@ -374,6 +388,11 @@ def _missing_before_asking(runtime, backend, targets) -> NotFound | None:
     if backend.find_mailbox(targets[0]) is not None:
         return None
     return NotFound(f"no mailbox {targets[0]}", provider=backend.provider)
+
+
+def _kept(result: dict, keep_data: bool) -> dict:
+    """With --keep-data, a result says whether the mail files were kept (a deleted mailbox's were)."""
+    return {**result, "data_kept": result["outcome"] == "deleted"} if keep_data else result
 
 
 def _delete_question(addresses: list[str], keep_data: bool) -> str:

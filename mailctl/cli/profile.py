@@ -141,7 +141,9 @@ def _pin(runtime, url: str, *, pin: bool, given: Optional[str], insecure: bool, 
 
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
-    """List profiles."""
+    """List profiles.
+
+    In a pipe: name, provider, url, user, and 'default' or '-'."""
     from mailctl.output import PROFILE_COLUMNS
 
     from mailctl.output import PROFILE_ERROR_COLUMN

@@ -123,7 +123,11 @@ def logout(ctx: typer.Context) -> None:
 
 @app.command("status")
 def status(ctx: typer.Context) -> None:
-    """Check that the stored credentials still work (exit 4 if they don't)."""
+    """Check that the stored credentials still work (exit 4 if they don't).
+
+    In a pipe: profile, provider, url, user (the order of profile list), then where the
+    secret came from, authenticated (yes or no) and the provider session; with several
+    profiles, a last field holds the error of a profile that could not log in."""
     from mailctl.models import SessionInfo
     from mailctl.output import SESSION_COLUMNS
 

@@ -33,8 +33,8 @@ def test_pop_list_reads_quota_and_usage_from_the_byte_fields(cli, cpanel):
 def test_pop_list_plain_output_is_tab_separated(cli, cpanel):
     result = cli("pop", "list", "example.com")
     assert result.stdout.splitlines() == [
-        f"info@example.com\tunlimited\t{int(12.5 * MB)}\tno\t-",
-        f"sales@example.com\t500\t{int(230.25 * MB)}\tno\t-",
+        f"info@example.com\tunlimited\t{int(12.5 * MB)}\tno\t-\tnone",
+        f"sales@example.com\t500\t{int(230.25 * MB)}\tno\t-\tnone",
     ]
 
 
@@ -147,7 +147,7 @@ def test_warnings_on_success_go_to_stderr_not_stdout(cli, cpanel, answers_patche
     answers_patched(lambda answer, function: {**answer, "warnings": "Mailbox list may be stale."})
     result = cli("--json", "pop", "list", "example.com")
     assert result.exit_code == 0
-    assert "warning: cPanel: Mailbox list may be stale." in result.stderr
+    assert result.stderr == '{"warning": "cPanel: Mailbox list may be stale."}\n'  # JSON lines only
     assert len(result.json) == 2
 
 
@@ -166,7 +166,7 @@ def test_delete_destroys_the_mail_by_default(cli, cpanel):
 def test_delete_keep_data_sends_flags_passwd(cli, cpanel):
     result = cli("--yes", "--json", "pop", "delete", "sales@example.com", "--keep-data")
     assert result.exit_code == 0
-    assert result.json == [{"address": "sales@example.com", "outcome": "deleted", "error": None}]
+    assert result.json == [{"address": "sales@example.com", "outcome": "deleted", "error": None, "data_kept": True}]
     [deleted] = cpanel.state.cpanel.deleted
     assert deleted.data_kept is True
     assert form(cpanel.requests[0]) == {"email": "sales", "domain": "example.com", "flags": "passwd"}

@@ -51,8 +51,8 @@ def test_pop_list_json_gives_quota_usage_and_suspension_in_one_request(cli, da):
 def test_pop_list_plain_and_table(cli, da):
     plain = cli("-o", "plain", "pop", "list", "example.com")
     assert plain.stdout.splitlines() == [
-        f"info@example.com\tunlimited\t{round(12.5 * MB)}\tno",
-        f"sales@example.com\t500\t{round(230.25 * MB)}\tno",
+        f"info@example.com\tunlimited\t{round(12.5 * MB)}\tno\t-\t-",
+        f"sales@example.com\t500\t{round(230.25 * MB)}\tno\t-\t-",
     ]
     table = cli("pop", "list", "example.com", tty=True).stdout
     assert "Address" in table and "unlimited" in table and "500 MB" in table and "230.2 MB" in table

@@ -137,6 +137,6 @@ def test_without_login_as_another_accounts_domain_is_not_found_with_a_hint(cli, 
 
 def test_status_plain_and_table_output(cli, da):
     plain = cli("-o", "plain", "session", "status")
-    assert plain.stdout.rstrip("\n").split("\t") == ["da", "directadmin", "demo", da.url, "keyring", "yes", "-"]
+    assert plain.stdout.rstrip("\n").split("\t") == ["da", "directadmin", da.url, "demo", "keyring", "yes", "-"]
     table = cli("session", "status", tty=True).stdout
     assert "Authenticated" in table and "keyring" in table

@@ -43,10 +43,10 @@ def test_a_glob_selects_profiles_and_plain_has_a_profile_column(cli, fleet):
 
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    # The common columns, then each provider's own (cPanel's restrictions, mailbox.org's plan).
-    assert lines[0] == "shop-cpanel\tinfo@example.com\tunlimited\t13107200\tno\t-\t-"
+    # The common columns, then the optional ones in their fixed place (plan, restrictions).
+    assert lines[0] == "shop-cpanel\tinfo@example.com\tunlimited\t13107200\tno\t-\tnone"
     # mailbox.org keeps no quota per mailbox: unknown, not "unlimited".
-    assert lines[-1] == "shop-mailboxorg\tsales@example.com\t-\t-\tno\t-\tpremium"
+    assert lines[-1] == "shop-mailboxorg\tsales@example.com\t-\t-\tno\tpremium\t-"
     assert len(lines) == 6
 
 

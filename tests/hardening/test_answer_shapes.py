@@ -129,7 +129,7 @@ def test_cpanel_held_and_suspended_outgoing_mail_fills_restrictions(cli, emu, pr
     assert shown == {"info@example.com": (["hold_outgoing"], False),
                      "sales@example.com": (["login", "outgoing"], True)}
     assert [line.split("\t")[3:] for line in plain.stdout.splitlines()] == [
-        ["no", "hold_outgoing"], ["yes", "login,outgoing"]]
+        ["no", "-", "hold_outgoing"], ["yes", "-", "login,outgoing"]]
 
 
 def test_mailboxes_without_restrictions_show_an_empty_list_not_null(cli, emu):

@@ -196,7 +196,7 @@ def test_a_json_row_naming_a_field_twice_is_refused_without_echoing_it(cli, emu,
     result = cli("pop", "create", "--from-file", str(source))
 
     assert result.exit_code == 2
-    assert "line 2: the field 'password' appears twice: which one is meant?" in result.stderr
-    assert "line 3: the field 'password' appears twice: which one is meant?" in result.stderr
+    # The same problem on both lines: said once, with its lines.
+    assert "(lines 2-3): the field 'password' appears twice: which one is meant?" in result.stderr
     assert "Zq9" not in result.stderr
     assert emu.requests == []

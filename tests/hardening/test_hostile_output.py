@@ -62,20 +62,20 @@ def test_hostile_names_in_a_table_are_shown_as_text(hostile_names):
     )
 
 
-def test_hostile_names_in_plain_keep_one_line_and_four_fields_each(cli, hostile_names):
+def test_hostile_names_in_plain_keep_one_line_and_six_fields_each(cli, hostile_names):
     result = cli("-o", "plain", "pop", "list", "example.com")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "[link=https://evil.example]click[/link]@example.com\t5\t0\tno\n"
-        "a[/]b@example.com\t5\t0\tno\n"
-        "bell\\x07\\x08\\x7f\\x85x@example.com\t5\t0\tno\n"
-        "bi\\u202eid@example.com\t5\t0\tno\n"
-        "info@example.com\tunlimited\t13107200\tno\n"
-        "sales@example.com\t500\t241434624\tno\n"
-        "s\\ud800x@example.com\t5\t0\tno\n"
-        "t\\tab\\nnl@example.com\t5\t0\tno\n"
-        "x\\x1b[31mred@example.com\t5\t0\tno\n"
-        "z\\u200dj@example.com\t5\t0\tno\n"
+        "[link=https://evil.example]click[/link]@example.com\t5\t0\tno\t-\t-\n"
+        "a[/]b@example.com\t5\t0\tno\t-\t-\n"
+        "bell\\x07\\x08\\x7f\\x85x@example.com\t5\t0\tno\t-\t-\n"
+        "bi\\u202eid@example.com\t5\t0\tno\t-\t-\n"
+        "info@example.com\tunlimited\t13107200\tno\t-\t-\n"
+        "sales@example.com\t500\t241434624\tno\t-\t-\n"
+        "s\\ud800x@example.com\t5\t0\tno\t-\t-\n"
+        "t\\tab\\nnl@example.com\t5\t0\tno\t-\t-\n"
+        "x\\x1b[31mred@example.com\t5\t0\tno\t-\t-\n"
+        "z\\u200dj@example.com\t5\t0\tno\t-\t-\n"
     )
 
 
@@ -133,7 +133,8 @@ def test_a_hostile_refusal_in_json_mode_is_valid_ascii_json(cli, hostile):
 
 def test_a_hostile_warning_on_a_listing_is_neutralised(cli, hostile):
     result = cli("pop", "list", "example.com", environ=SECRET)
-    assert (result.exit_code, result.stdout) == (0, "a@example.com\tunlimited\t0\tno\t-\nb@example.com\tunlimited\t-\tno\t-\n")
+    assert (result.exit_code, result.stdout) == (0, "a@example.com\tunlimited\t0\tno\t-\tnone\n"
+                                                 "b@example.com\tunlimited\t-\tno\t-\tnone\n")
     assert result.stderr == SHOWN_WARNING
 
 

@@ -6,6 +6,7 @@ so on every run."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -125,8 +126,12 @@ def test_insecure_works_and_warns_on_every_run(cli, https):
     runs = [cli("pop", "list", "example.com", environ=WITH_SECRET) for _ in range(2)]
     runs.append(cli("--json", "pop", "list", "example.com", environ=WITH_SECRET))
 
-    for result in runs:
+    for result in runs[:2]:
         assert result.exit_code == 0, result.stderr
         assert result.stderr.splitlines() == [warning]
+    # In json mode stderr carries JSON lines only.
+    assert runs[2].exit_code == 0, runs[2].stderr
+    assert [json.loads(line) for line in runs[2].stderr.splitlines()] == [
+        {"warning": warning.removeprefix("warning: ")}]
     assert addresses(runs[0].stdout) == DEFAULT_MAILBOXES
     assert [m["address"] for m in runs[2].json] == DEFAULT_MAILBOXES

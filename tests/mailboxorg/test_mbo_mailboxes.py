@@ -39,13 +39,13 @@ def test_pop_list_reports_plan_and_state_of_each_mailbox(cli, mbo, logged_in):
 
 def test_pop_list_in_a_pipe_shows_the_plan_and_no_quota(cli, logged_in):
     # The plan decides the quota on mailbox.org: its quota is unknown ("-"), never
-    # "unlimited"; the columns are every provider's, in the same order, then the plan.
+    # "unlimited"; the columns are every provider's, in the same order (the plan in its place).
     result = cli("pop", "list", "example.com")
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "info@example.com\t-\t-\tno\tstandard",
-        "sales@example.com\t-\t-\tno\tpremium",
+        "info@example.com\t-\t-\tno\tstandard\t-",
+        "sales@example.com\t-\t-\tno\tpremium\t-",
     ]
 
 

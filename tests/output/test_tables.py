@@ -113,6 +113,7 @@ def test_an_empty_list_on_a_terminal_gives_the_hint_instead_of_a_lone_header(cli
     assert cli("--json", "profile", "list").stdout == "[]\n"
 
 
-def test_an_empty_list_without_a_hint_keeps_its_header():
-    code, out, _ = run_on_terminal("audit")
-    assert (code, out) == (0, "Time  Profile  Command  Target  Outcome  Error\n")
+def test_an_empty_audit_log_on_a_terminal_says_what_fills_it():
+    code, out, err = run_on_terminal("audit")
+    assert (code, out) == (0, "")
+    assert err.startswith("Nothing in the audit log yet: ")

@@ -49,14 +49,14 @@ def test_the_tour_runs_every_step_and_exits_0(cli, memory_keyring, tmp_path):
     assert "Changed the password of hello@example.com\n" in result.stderr
     assert "Deleted hello@example.com\n" in result.stderr
     assert "Changed the password of account demo" in result.stderr
-    assert "hello@example.com\t250\t0\tno\n" in result.stdout
+    assert "hello@example.com\t250\t0\tno\t-\t-\n" in result.stdout
     listed = json.loads(result.stdout[result.stdout.index("[\n"):result.stdout.index("\n]\n") + 2])
     assert [m["address"] for m in listed] == ["hello@example.com", "info@example.com", "sales@example.com"]
     # session login really stored the secret and status checked it: the prompt was answered
     # by the tour, and the keyring it used is gone, the user's own one back untouched.
     assert "Secret for demo on http://127.0.0.1:" in result.stderr
     assert "Logged in to http://127.0.0.1:" in result.stderr
-    assert "shop\tdirectadmin\tdemo\t" in result.stdout and "\tkeyring\tyes\t" in result.stdout
+    assert "shop\tdirectadmin\thttp://127.0.0.1:" in result.stdout and "\tdemo\tkeyring\t" in result.stdout and "\tkeyring\tyes\t" in result.stdout
     assert keyring.get_keyring() is user_keyring
     assert memory_keyring.store == {}
     # The user's config and state dirs (this test's XDG dirs) were never created.
@@ -95,7 +95,7 @@ def test_the_tour_in_a_real_process_leaves_home_and_xdg_dirs_empty(tmp_path):
     assert {str(path): sorted(p.name for p in path.iterdir()) for path in places} == {str(p): [] for p in places}
     # One stream, as on a terminal: each command line comes before what the command printed.
     out = result.stdout
-    assert out.index("$ mailctl pop list example.com\n") < out.index("hello@example.com\t250\t0\tno\n") \
+    assert out.index("$ mailctl pop list example.com\n") < out.index("hello@example.com\t250\t0\tno\t-\t-\n") \
         < out.index("$ mailctl pop list example.com --json\n") < out.index('"address": "hello@example.com"')
 
 
