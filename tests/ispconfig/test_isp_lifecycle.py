@@ -5,6 +5,8 @@ every write worded as accepted (the panel's job queue applies it)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 MB = 1024 * 1024
@@ -13,6 +15,11 @@ SALES = "sales@example.com"
 TEAM = "team@example.com"
 OUT1, OUT2 = "a@elsewhere.test", "b@elsewhere.test"
 LATER = "(ISPConfig applies queued changes shortly)"
+
+
+def messages(result) -> list[str]:
+    """The messages of a --json run: stderr carries JSON lines only."""
+    return [json.loads(line)["message"] for line in result.stderr.splitlines() if '"message"' in line]
 
 
 def writes(wire) -> list[str]:
@@ -50,7 +57,7 @@ def test_set_quota_sends_bytes_and_only_the_change_plus_email(cli, isp, logged_i
     assert isp.mailbox(SALES).quota == 2048 * MB
     assert isp.mailbox(SALES).password == "mailbox-secret"  # no read record was sent back
     assert result.json["applied"] is False and result.json["changes"] == {"quota_mb": [500, 2048]}
-    assert result.stderr == f"Accepted: changed {SALES}: quota 500 MB -> 2048 MB {LATER}\n"
+    assert messages(result) == [f"Accepted: changed {SALES}: quota 500 MB -> 2048 MB {LATER}"]
     assert isp.jobs[-1] == ["mail_user", "u", isp.mailbox(SALES).mailuser_id]
 
 
@@ -97,7 +104,7 @@ def test_a_new_alias_is_one_forward_row(cli, isp, logged_in, wire):
     assert result.exit_code == 0, result.stderr
     assert result.json == {"address": TEAM, "outcome": "added", "destinations": [OUT1, OUT2], "kind": "forwarder",
                            "applied": False}
-    assert result.stderr == f"Accepted: added {TEAM} -> {OUT1}, {OUT2} {LATER}\n"
+    assert messages(result) == [f"Accepted: added {TEAM} -> {OUT1}, {OUT2} {LATER}"]
     [body] = wire.bodies("mail_forward_add")
     assert body["client_id"] == 1
     assert body["params"] == {"server_id": 1, "source": TEAM, "destination": f"{OUT1}, {OUT2}", "type": "forward",
@@ -217,7 +224,7 @@ def test_remove_deletes_each_row_by_the_function_of_its_type(cli, isp, logged_in
     assert [(c, b["primary_id"]) for c in ("mail_forward_delete", "mail_alias_delete") for b in wire.bodies(c)] == [
         ("mail_forward_delete", forward.forwarding_id), ("mail_alias_delete", alias.forwarding_id)]
     assert list(isp.forwardings) == [str(catchall.forwarding_id)]
-    assert result.stderr == f"Accepted: removed old@example.com {LATER}\n"
+    assert messages(result) == [f"Accepted: removed old@example.com {LATER}"]
 
 
 def test_removing_one_destination_updates_the_row(cli, isp, logged_in, wire):
@@ -258,7 +265,7 @@ def test_pop_delete_of_several_says_accepted_for_each_and_json_has_applied_false
     assert result.json == [{"address": INFO, "outcome": "deleted", "error": None, "applied": False},
                            {"address": SALES, "outcome": "deleted", "error": None, "applied": False},
                            {"address": "nobody@example.com", "outcome": "absent", "error": None}]
-    assert result.stderr.splitlines()[:2] == [f"Accepted: deleted {INFO} {LATER}", f"Accepted: deleted {SALES} {LATER}"]
+    assert messages(result)[:2] == [f"Accepted: deleted {INFO} {LATER}", f"Accepted: deleted {SALES} {LATER}"]
 
 
 def test_bulk_set_results_carry_applied_false_for_the_rows_changed(cli, isp, logged_in, tmp_path):
@@ -270,7 +277,7 @@ def test_bulk_set_results_carry_applied_false_for_the_rows_changed(cli, isp, log
     assert result.exit_code == 0, result.stderr
     assert [(r["address"], r["outcome"], r.get("applied")) for r in result.json] == [
         (SALES, "changed", False), (INFO, "unchanged", None)]
-    assert result.stderr.startswith("Accepted: pop set: 1 changed, 1 unchanged in ")
+    assert messages(result)[0].startswith("Accepted: pop set: 1 changed, 1 unchanged in ")
     assert isp.mailbox(SALES).quota == 1024 * MB
 
 
