@@ -26,10 +26,13 @@ SECRET_ENV = "MAILCTL_SECRET"
 # Where secrets are kept, over the profile's own choice and the config's default
 # (`secret_store` at the top of config.toml): flag > environment > profile > default.
 STORE_ENV = "MAILCTL_SECRET_STORE"
+# The command as the default profile would type it; the CLI adds -p NAME for another
+# profile (mailctl/cli/hints.py).
+PLAINTEXT_LOGIN = "'mailctl session login --store plaintext'"
 REMEDY = (
     f"set {SECRET_ENV} for this run, or keep secrets in plaintext files (mode 0600): once for every profile with "
     f"{STORE_ENV}=plaintext or secret_store = \"plaintext\" at the top of config.toml, or for this profile with "
-    "'mailctl session login --store plaintext'"
+    f"{PLAINTEXT_LOGIN}"
 )
 
 
@@ -207,7 +210,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 def _symlink_refused(path: Path) -> KeyringUnavailable:
     return KeyringUnavailable(
         f"the plaintext secrets file {path} is a symbolic link: refusing to use it (a link could read or "
-        f"write a secret somewhere else); remove it and run 'mailctl session login --store plaintext' again"
+        f"write a secret somewhere else); remove it and run {PLAINTEXT_LOGIN} again"
     )
 
 

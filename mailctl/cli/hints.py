@@ -13,8 +13,8 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Sequence
 
-from mailctl.credentials import SECRET_ENV
-from mailctl.errors import AuthError, MailctlError, NoCredentials
+from mailctl.credentials import PLAINTEXT_LOGIN, SECRET_ENV
+from mailctl.errors import AuthError, KeyringUnavailable, MailctlError, NoCredentials
 
 if TYPE_CHECKING:
     from mailctl.cli.runtime import Runtime
@@ -79,13 +79,20 @@ def add_to(error: MailctlError, runtime: "Runtime", words: Sequence[str],
     """Append to `error` the command that fixes it, when that is something the CLI knows
     better than the backend (see the module docstring). `words`: the command that ran;
     `profile`: the one that failed (default: the command line's one profile)."""
-    if not isinstance(error, AuthError):
+    names_plaintext_login = PLAINTEXT_LOGIN in error.message
+    if not isinstance(error, AuthError) and not names_plaintext_login:
         return
     if profile is None:
         try:
             profile = runtime.profile()
         except MailctlError:  # several profiles, none configured: the hint would guess
             return
+    if names_plaintext_login:
+        # The keyring's remedies name the plaintext login as the default profile types it.
+        error.message = error.message.replace(PLAINTEXT_LOGIN, command(runtime, profile, *LOGIN, "--store",
+                                                                       "plaintext"))
+    if not isinstance(error, AuthError) or isinstance(error, KeyringUnavailable):
+        return
     hint = _auth_hint(error, runtime, profile, tuple(words))
     # An error met twice (a profile's, raised again at the end) gets the hint once.
     if hint and not error.message.endswith(hint):

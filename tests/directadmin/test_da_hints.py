@@ -172,3 +172,19 @@ def test_a_users_domain_list_has_no_hint(cli, da):
     result = cli("domain", "list", tty=True)
     assert result.exit_code == 0
     assert "example.com" in result.stdout and "--login-as" not in result.stderr
+
+
+def test_the_no_keyring_remedy_names_the_plaintext_login_of_that_profile(cli, emu, answer_format):
+    import keyring
+    from keyring.backends import fail
+
+    add_profile(cli, emu, "da", "demo")
+    add_profile(cli, emu, "other", "demo")
+    keyring.set_keyring(fail.Keyring())  # the isolated fixture puts the memory keyring back
+    other = cli("-p", "other", "domain", "list")
+    default = cli("session", "login", "--secret-stdin", stdin=SECRET + "\n")
+    assert (other.exit_code, default.exit_code) == (4, 4)
+    assert other.stderr.startswith("mailctl: error: no usable OS keyring found;")
+    assert other.stderr.endswith("or for this profile with 'mailctl -p other session login --store plaintext'\n")
+    assert default.stderr.endswith("or for this profile with 'mailctl session login --store plaintext'\n")
+    assert calls(emu) == []
