@@ -139,6 +139,16 @@ class TransportError(MailctlError):
     code = "transport"
 
 
+class CertificateRejected(TransportError):
+    """The server's TLS certificate is not one the profile trusts (it cannot be verified,
+    or it is not the pinned one): nothing was sent. The CLI adds the `profile add` that
+    changes what the profile trusts (mailctl/cli/hints.py)."""
+
+    def __init__(self, message: str, *, pinned: bool, provider: str | None = None):
+        super().__init__(message, provider=provider)
+        self.pinned = pinned
+
+
 class TransportTimeout(TransportError):
     """The request went out and no answer came in time: the server may still be working
     on it, so "nothing changed yet" is not "nothing will change"."""

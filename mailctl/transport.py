@@ -18,7 +18,7 @@ import requests
 import requests.adapters
 
 from mailctl import __version__
-from mailctl.errors import TransportError, TransportTimeout
+from mailctl.errors import CertificateRejected, TransportError, TransportTimeout
 
 # Field and header names whose values are secrets in any wire format; a provider adds
 # its own (spec.secret_fields) through TransportSettings.
@@ -152,17 +152,14 @@ class Transport:
         host = self.settings.base_url
         if isinstance(exc, requests.exceptions.SSLError):
             detail = _short(exc)
+            # The command that changes what the profile trusts is the CLI's to add.
             if "Fingerprints did not match" in detail:
-                return TransportError(
-                    f"the TLS certificate of {host} is not the pinned one: refusing to send anything; "
-                    "if the server's certificate was replaced on purpose, pin it again with "
-                    "'mailctl profile add NAME --replace ... --pin'"
-                )
+                return CertificateRejected(
+                    f"the TLS certificate of {host} is not the pinned one: refusing to send anything", pinned=True)
             if "CERTIFICATE_VERIFY_FAILED" in detail or "certificate verify failed" in detail:
-                return TransportError(
-                    f"TLS certificate of {host} could not be verified: give the profile a CA bundle "
-                    "(profile add --ca-bundle PATH) or pin its certificate (--pin); --insecure skips the check"
-                )
+                return CertificateRejected(
+                    f"TLS certificate of {host} could not be verified: give the profile a CA bundle or pin its "
+                    "certificate; --insecure skips the check", pinned=False)
             if _PLAIN_HTTP_ANSWER.search(detail):
                 # The first bytes back were not a TLS record: an HTTP server spoke plain text.
                 return TransportError(f"{host} did not answer TLS: is it a plain http port?")

@@ -14,7 +14,7 @@ import shlex
 from typing import TYPE_CHECKING, Sequence
 
 from mailctl.credentials import PLAINTEXT_LOGIN, SECRET_ENV
-from mailctl.errors import AuthError, KeyringUnavailable, MailctlError, NoCredentials
+from mailctl.errors import AuthError, CertificateRejected, KeyringUnavailable, MailctlError, NoCredentials
 
 if TYPE_CHECKING:
     from mailctl.cli.runtime import Runtime
@@ -33,10 +33,11 @@ def command(runtime: "Runtime", profile: "Profile | None", *words: str) -> str:
     return "'" + " ".join(_quoted(part) for part in parts) + "'"
 
 
-def replace_profile_command(profile: "Profile", **changes: str) -> str:
+def replace_profile_command(profile: "Profile", *, trust: Sequence[str] | None = None, **changes: str) -> str:
     """`mailctl profile add NAME --replace ...` that recreates `profile` as it is, except for
-    `changes` (flag name without dashes -> value, e.g. user="USER"): `--replace` starts
-    from nothing, so every setting the profile has must be given again."""
+    `changes` (flag name without dashes -> value, e.g. user="USER") and, when given, `trust`
+    in place of its TLS settings (e.g. ("--pin",)): `--replace` starts from nothing, so
+    every setting the profile has must be given again."""
     from mailctl import validation
 
     values = {"provider": profile.provider, "url": profile.url, "user": profile.user, **changes}
@@ -48,12 +49,15 @@ def replace_profile_command(profile: "Profile", **changes: str) -> str:
             validation.url(profile.url, allow_http=False)
         except MailctlError:
             parts.append("--allow-http")
-    if profile.ca_bundle:
-        parts += ["--ca-bundle", profile.ca_bundle]
-    if profile.insecure:
-        parts.append("--insecure")
-    if profile.pin_sha256:
-        parts += ["--pin-sha256", profile.pin_sha256]
+    if trust is not None:
+        parts += list(trust)
+    else:
+        if profile.ca_bundle:
+            parts += ["--ca-bundle", profile.ca_bundle]
+        if profile.insecure:
+            parts.append("--insecure")
+        if profile.pin_sha256:
+            parts += ["--pin-sha256", profile.pin_sha256]
     for option in profile.spec.profile_options:
         value = profile.options.get(option.name)
         if option.kind == "flag":
@@ -80,7 +84,7 @@ def add_to(error: MailctlError, runtime: "Runtime", words: Sequence[str],
     better than the backend (see the module docstring). `words`: the command that ran;
     `profile`: the one that failed (default: the command line's one profile)."""
     names_plaintext_login = PLAINTEXT_LOGIN in error.message
-    if not isinstance(error, AuthError) and not names_plaintext_login:
+    if not isinstance(error, (AuthError, CertificateRejected)) and not names_plaintext_login:
         return
     if profile is None:
         try:
@@ -91,9 +95,12 @@ def add_to(error: MailctlError, runtime: "Runtime", words: Sequence[str],
         # The keyring's remedies name the plaintext login as the default profile types it.
         error.message = error.message.replace(PLAINTEXT_LOGIN, command(runtime, profile, *LOGIN, "--store",
                                                                        "plaintext"))
-    if not isinstance(error, AuthError) or isinstance(error, KeyringUnavailable):
+    if isinstance(error, CertificateRejected):
+        hint = _trust_hint(error, profile)
+    elif isinstance(error, AuthError) and not isinstance(error, KeyringUnavailable):
+        hint = _auth_hint(error, runtime, profile, tuple(words))
+    else:
         return
-    hint = _auth_hint(error, runtime, profile, tuple(words))
     # An error met twice (a profile's, raised again at the end) gets the hint once.
     if hint and not error.message.endswith(hint):
         error.message = f"{error.message}; {hint}"
@@ -114,6 +121,14 @@ def _auth_hint(error: AuthError, runtime: "Runtime", profile: "Profile", words: 
         return (f"the secret came from {SECRET_ENV}: correct it, or run 'unset {SECRET_ENV}' to use the one "
                 f"stored for profile {profile.name!r}")
     return f"store the right secret with {command(runtime, profile, *LOGIN)}"
+
+
+def _trust_hint(error: "CertificateRejected", profile: "Profile") -> str:
+    pin = replace_profile_command(profile, trust=("--pin",))
+    if error.pinned:
+        return f"if the server's certificate was replaced on purpose, pin it again with {pin}"
+    return (f"pin it with {pin} (compare the fingerprint it shows with the panel's), or give a CA bundle: "
+            "the same with --ca-bundle PATH in place of --pin")
 
 
 def _reached_without_flag(runtime: "Runtime", name: str) -> bool:

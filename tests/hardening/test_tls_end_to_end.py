@@ -135,3 +135,37 @@ def test_insecure_works_and_warns_on_every_run(cli, https):
         {"warning": warning.removeprefix("warning: ")}]
     assert addresses(runs[0].stdout) == DEFAULT_MAILBOXES
     assert [m["address"] for m in runs[2].json] == DEFAULT_MAILBOXES
+
+
+def test_an_unverifiable_certificate_names_the_profile_add_that_trusts_it(cli, https):
+    cli("profile", "add", "first", "--provider", "cpanel", "--url", https.url, "--user", "demo")
+    add(cli, https)  # "tls", not the default: its hint needs -p tls
+
+    result = cli("-p", "tls", "pop", "list", "example.com", environ=WITH_SECRET)
+
+    assert result.exit_code == 5
+    pin = f"'mailctl profile add tls --replace --provider cpanel --url {https.url} --user demo --pin'"
+    assert assert_one_error_line(result.stderr) == (
+        f"mailctl: error: TLS certificate of {https.url} could not be verified: give the profile a CA bundle or "
+        f"pin its certificate; --insecure skips the check; pin it with {pin} (compare the fingerprint it shows "
+        "with the panel's), or give a CA bundle: the same with --ca-bundle PATH in place of --pin")
+    # The hint is the command that works.
+    assert cli("profile", "add", "tls", "--replace", "--provider", "cpanel", "--url", https.url, "--user", "demo",
+               "--pin").exit_code == 0
+    assert cli("-p", "tls", "pop", "list", "example.com", environ=WITH_SECRET).exit_code == 0
+
+
+def test_a_certificate_that_is_not_the_pinned_one_names_the_command_that_pins_again(cli, https, certificate):
+    add(cli, https, "--pin")
+    port, world = https.port, https.state
+    https.stop()
+    with Emulator(tls=certificate(), port=port, state=world) as replaced:
+        result = cli("--json", "pop", "list", "example.com", environ=WITH_SECRET)
+        assert result.exit_code == 5
+        message = result.error_json["error"]["message"]
+        assert result.error_json["error"]["code"] == "transport"
+        assert message == (
+            f"the TLS certificate of {replaced.url} is not the pinned one: refusing to send anything; if the "
+            f"server's certificate was replaced on purpose, pin it again with 'mailctl profile add tls --replace "
+            f"--provider cpanel --url {replaced.url} --user demo --pin'")
+        assert replaced.requests == []
