@@ -31,9 +31,11 @@ def new_transport(profile: "Profile", *, secrets: "set[str]", timeout: float | N
     from mailctl.transport import Transport, TransportSettings
 
     if profile.ca_bundle and not profile.insecure and not Path(profile.ca_bundle).is_file():
+        from mailctl.profile_command import replace_command
+
         raise ConfigError(f"the CA bundle {profile.ca_bundle} of profile {profile.name!r} does not exist or is "
-                          f"not a file: restore it, or give the profile another one "
-                          f"(profile add {profile.name} --replace ... --ca-bundle PATH)", provider=profile.provider)
+                          f"not a file: restore it, or give the profile another one with "
+                          f"{replace_command(profile, trust=('--ca-bundle', 'PATH'))}", provider=profile.provider)
     if profile.insecure and not profile.pin_sha256:
         notice(f"TLS certificate verification is OFF for profile {profile.name!r} (--insecure)")
     settings = TransportSettings(

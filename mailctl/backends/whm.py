@@ -37,10 +37,8 @@ if TYPE_CHECKING:
     from mailctl.validation import Address
 
 LABEL = "WHM"
-LEGACY_HINT = (
-    "the server answered in the legacy API 0 form: if it speaks only that, add the profile again "
-    "with --legacy-api (profile add NAME --replace ... --legacy-api)"
-)
+LEGACY_HINT = ("the server answered in the legacy API 0 form: if it speaks only that, add the profile again "
+               "with {command}")
 # A domain no server hosts: `getdomainowner` on it is the cheapest authenticated call the
 # API offers without knowing anything about the server.
 _PROBE_DOMAIN = "mailctl-login-check.invalid"
@@ -113,12 +111,17 @@ class Backend(MailboxRules):
         """An API 0 answer to an API 1 call: the server ignored api.version."""
         entry = _api0_entry(answer)
         if not isinstance(entry, dict) or entry.get("status") not in (0, "0", False):
-            return BadResponse(f"WHM answered {action} in a form mailctl cannot read; {LEGACY_HINT}",
+            return BadResponse(f"WHM answered {action} in a form mailctl cannot read; {self._legacy_hint()}",
                                provider=self.provider)
         message = entry.get("statusmsg")
         error = refused(LABEL, action, [self.http.redact(text) for text in message_list(message)], self.provider)
-        error.details.append(LEGACY_HINT)
+        error.details.append(self._legacy_hint())
         return error
+
+    def _legacy_hint(self) -> str:
+        from mailctl.profile_command import replace_command
+
+        return LEGACY_HINT.format(command=replace_command(self.ctx.profile, add=("--legacy-api",)))
 
     def _credentials_check(self, secret: str | None) -> None:
         # A server that speaks only API 0 refuses this too, which still proves the token;
@@ -164,7 +167,7 @@ class Backend(MailboxRules):
             messages = [self.http.redact(text) for text in message_list(entry.get("statusmsg"))]
             error = refused(LABEL, action, messages, self.provider)
             if not asked_legacy:
-                error.details.append(LEGACY_HINT)
+                error.details.append(self._legacy_hint())
             raise error
         return _service_names(entry.get("services"), self.provider)
 

@@ -10,11 +10,11 @@ and only here."""
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING, Sequence
 
 from mailctl.credentials import PLAINTEXT_LOGIN, SECRET_ENV
 from mailctl.errors import AuthError, CertificateRejected, KeyringUnavailable, MailctlError, NoCredentials
+from mailctl.profile_command import quoted, replace_command
 
 if TYPE_CHECKING:
     from mailctl.cli.runtime import Runtime
@@ -30,42 +30,7 @@ def command(runtime: "Runtime", profile: "Profile | None", *words: str) -> str:
     if profile is not None and not _reached_without_flag(runtime, profile.name):
         parts += ["-p", profile.name]
     parts += list(words)
-    return "'" + " ".join(_quoted(part) for part in parts) + "'"
-
-
-def replace_profile_command(profile: "Profile", *, trust: Sequence[str] | None = None, **changes: str) -> str:
-    """`mailctl profile add NAME --replace ...` that recreates `profile` as it is, except for
-    `changes` (flag name without dashes -> value, e.g. user="USER") and, when given, `trust`
-    in place of its TLS settings (e.g. ("--pin",)): `--replace` starts from nothing, so
-    every setting the profile has must be given again."""
-    from mailctl import validation
-
-    values = {"provider": profile.provider, "url": profile.url, "user": profile.user, **changes}
-    parts = ["mailctl", "profile", "add", profile.name, "--replace"]
-    for flag in ("provider", "url", "user"):
-        parts += [f"--{flag}", values[flag]]
-    if profile.url.startswith("http://"):
-        try:
-            validation.url(profile.url, allow_http=False)
-        except MailctlError:
-            parts.append("--allow-http")
-    if trust is not None:
-        parts += list(trust)
-    else:
-        if profile.ca_bundle:
-            parts += ["--ca-bundle", profile.ca_bundle]
-        if profile.insecure:
-            parts.append("--insecure")
-        if profile.pin_sha256:
-            parts += ["--pin-sha256", profile.pin_sha256]
-    for option in profile.spec.profile_options:
-        value = profile.options.get(option.name)
-        if option.kind == "flag":
-            if value:
-                parts.append(option.flag)
-        elif value is not None:
-            parts += [option.flag, str(value)]
-    return "'" + " ".join(_quoted(part) for part in parts) + "'"
+    return quoted(parts)
 
 
 def rerun(runtime: "Runtime", words: Sequence[str], suggestion) -> str:
@@ -116,7 +81,7 @@ def _auth_hint(error: AuthError, runtime: "Runtime", profile: "Profile", words: 
         # The secret was typed (or piped) just now: nothing was stored, and running the
         # same login again only helps with another secret -- or another user name.
         return (f"nothing was stored; if {profile.user} is not the right user name, change it with "
-                f"{replace_profile_command(profile, user='USER')}")
+                f"{replace_command(profile, user='USER')}")
     if from_env:
         return (f"the secret came from {SECRET_ENV}: correct it, or run 'unset {SECRET_ENV}' to use the one "
                 f"stored for profile {profile.name!r}")
@@ -124,7 +89,7 @@ def _auth_hint(error: AuthError, runtime: "Runtime", profile: "Profile", words: 
 
 
 def _trust_hint(error: "CertificateRejected", profile: "Profile") -> str:
-    pin = replace_profile_command(profile, trust=("--pin",))
+    pin = replace_command(profile, trust=("--pin",))
     if error.pinned:
         return f"if the server's certificate was replaced on purpose, pin it again with {pin}"
     return (f"pin it with {pin} (compare the fingerprint it shows with the panel's), or give a CA bundle: "
@@ -140,12 +105,3 @@ def _reached_without_flag(runtime: "Runtime", name: str) -> bool:
         return resolve_profile(runtime.config, None).name == name
     except MailctlError:
         return False
-
-
-def _quoted(word: str) -> str:
-    """A shell word that fits inside the single quotes around the whole command:
-    double quotes where quoting is needed (placeholders such as USER stay bare)."""
-    if shlex.quote(word) == word:
-        return word
-    escaped = "".join("\\" + ch if ch in '"$`\\' else ch for ch in word)
-    return f'"{escaped}"'

@@ -169,3 +169,13 @@ def test_a_certificate_that_is_not_the_pinned_one_names_the_command_that_pins_ag
             f"server's certificate was replaced on purpose, pin it again with 'mailctl profile add tls --replace "
             f"--provider cpanel --url {replaced.url} --user demo --pin'")
         assert replaced.requests == []
+
+
+def test_a_ca_bundle_that_is_gone_names_the_command_that_gives_another(cli, https, ca_bundle):
+    add(cli, https, "--ca-bundle", ca_bundle)
+    os.unlink(ca_bundle)
+    result = cli("pop", "list", "example.com", environ=WITH_SECRET)
+    assert result.exit_code == 2
+    assert assert_one_error_line(result.stderr).endswith(
+        f"give the profile another one with 'mailctl profile add tls --replace --provider cpanel --url {https.url} "
+        "--user demo --ca-bundle PATH'")
