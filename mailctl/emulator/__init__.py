@@ -158,15 +158,17 @@ max_mailboxes)); aliases (id string -> McAlias(address, goto list, active),
     mc.error_but_created = True
 Virtualmin — `emu.state.virtualmin`; mailbox fields: password, quota_blocks (1 kB
 blocks, 0 = unlimited; `quota_mb` derived), usage_bytes, real_name, disabled, unix_name
-(`info.example`); logins (password, master); switches `get_only` (POST to remote.cgi
-answered 405) and `home_quotas` (False: no quota values, `quota` refused), kept in
-state files::
+(`info.example`), forwards (the user's own), local_delivery, extra_addresses; aliases
+(`add_alias(address, to, comment="")`, `alias(address)` -> VMAlias(to, comment) or
+None); logins (password, master); switches `get_only` (POST to remote.cgi answered 405)
+and `home_quotas` (False: no quota values, `quota` refused), kept in state files::
 
     vm = emu.state.virtualmin
     vm.mailbox("sales@example.com").quota_blocks       # 512000
     vm.add_login("limited", "L1mited-pass", master=False)   # gets "not allowed to run remote commands"
     vm.find_user("example.com", "info.example")        # ("info", VMMailbox) by short or Unix name
     vm.get_only = True
+    vm.add_alias("team@example.com", ["info@example.com"]); vm.mailbox("info@example.com").forwards = ["a@b.test"]
 
 Settings (`emu.settings`, or keyword arguments of Emulator)
 ------------------------------------------------------------

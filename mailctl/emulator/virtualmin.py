@@ -13,7 +13,9 @@ remote.cgi does). With `json=1` the answer is `{"command","status":"success",
 "full_error":<all>}`, always HTTP 200 and text/plain. Without a format: the program's
 text and a last line `Exit status: N` (N = the raw wait status, 256 for exit 1).
 
-The programs: list-domains, list-users, create-user, modify-user, delete-user.
+The programs: list-domains, list-users, create-user, modify-user (with a user's own
+forwards: add-forward, del-forward, local/no-local), delete-user, list-aliases,
+create-alias, delete-alias (there is no program that changes an alias).
 `state.get_only` plays a server (or proxy) that refuses POST with HTTP 405.
 """
 
@@ -26,7 +28,7 @@ from urllib.parse import parse_qsl
 
 from .settings import Settings
 from .statebase import MB
-from .virtualmin_state import BLOCK, VirtualminState, VMMailbox, unix_name
+from .virtualmin_state import BLOCK, VirtualminState, VMAlias, VMMailbox, unix_name
 from .world import World
 from .wire import TEXT_TYPE, Request, Response, credentials, html_response, password_problem, valid_local_part
 
@@ -189,18 +191,23 @@ def _domain_id(domain: str) -> str:
     return str(sum(ord(ch) * 31 ** i for i, ch in enumerate(domain)) % 10**16)
 
 
+def _selected_domains(vm: VirtualminState, args: Args, owner_flag: str, missing: str) -> list[str]:
+    """The domains a list program names: --all-domains, or each --domain and the domains
+    of each owner given with `owner_flag`."""
+    if "all-domains" in args.flags:
+        return sorted(vm.domains)
+    if not (args.all("domain") or args.all(owner_flag)):
+        raise Failed(missing)
+    domains = [_domain(vm, d) for d in args.all("domain")]
+    return domains + [d for d in sorted(vm.domains) if vm.domains[d] in args.all(owner_flag)]
+
+
 def _list_users(argv: list[str], world: World) -> tuple[str, list]:
     args = Args(argv, ("domain", "user", "domain-user"),
                 ("all-domains", "multiline", "name-only", "email-only", "include-owner", "mail-size",
                  "simple-aliases"))
     vm: VirtualminState = world.virtualmin
-    if "all-domains" in args.flags:
-        domains = sorted(vm.domains)
-    elif args.all("domain") or args.all("domain-user"):
-        domains = [_domain(vm, d) for d in args.all("domain")]
-        domains += [d for d in sorted(vm.domains) if vm.domains[d] in args.all("domain-user")]
-    else:
-        raise Failed("One of --domain, --domain-user or --all-domains must be given")
+    domains = _selected_domains(vm, args, "domain-user", "One of --domain, --domain-user or --all-domains must be given")
     names = {n.strip().lower() for n in args.all("user")}
     rows: list[tuple[str, str, VMMailbox]] = []
     for domain in domains:
@@ -211,10 +218,11 @@ def _list_users(argv: list[str], world: World) -> tuple[str, list]:
         return "".join(f"{b.unix_name}\n" for _, _, b in rows), [b.unix_name for _, _, b in rows]
     if "email-only" in args.flags:
         return "".join(f"{s}@{d}\n" for d, s, _ in rows), [f"{s}@{d}" for d, s, _ in rows]
-    return "".join(f"{s}\n" for _, s, _ in rows), [_user_row(vm, d, s, b) for d, s, b in rows]
+    simple = "simple-aliases" in args.flags
+    return "".join(f"{s}\n" for _, s, _ in rows), [_user_row(vm, d, s, b, simple) for d, s, b in rows]
 
 
-def _user_row(vm: VirtualminState, domain: str, short: str, box: VMMailbox) -> dict:
+def _user_row(vm: VirtualminState, domain: str, short: str, box: VMMailbox, simple: bool = False) -> dict:
     values = {
         "user": [short], "domain": [domain], "unix_username": [box.unix_name], "real_name": [box.real_name],
         "password": [box.password], "encrypted_password": [box.encrypted_password],
@@ -231,6 +239,17 @@ def _user_row(vm: VirtualminState, domain: str, short: str, box: VMMailbox) -> d
             "home_byte_quota": [str(box.quota_blocks * BLOCK)],
             "home_byte_quota_used": [str(box.usage_bytes)],
         })
+    if box.extra_addresses:
+        # One line "Extra addresses: a b" in the text, so one string in the list.
+        values["extra_addresses"] = [" ".join(box.extra_addresses)]
+    if simple:
+        # --simple-aliases: the user's forwarding as the web form shows it.
+        values["deliver_to_user"] = ["Yes" if box.local_delivery or not box.forwards else "No"]
+        if box.forwards:
+            values["forward"] = list(box.forwards)
+    elif box.forwards:
+        # The raw alias: local delivery is a `\\user` destination of its own.
+        values["forward_mail_to"] = ([f"\\{box.unix_name}"] if box.local_delivery else []) + list(box.forwards)
     return {"name": short, "values": values}
 
 
@@ -301,8 +320,9 @@ def _existing(vm: VirtualminState, args: Args) -> tuple[str, str, VMMailbox]:
 
 
 def _modify_user(argv: list[str], world: World) -> tuple[str, None]:
-    args = Args(argv, ("domain", "user", "pass", "quota", "mail-quota", "real", "newuser"),
-                ("disable", "enable", "multiline"))
+    args = Args(argv, ("domain", "user", "pass", "quota", "mail-quota", "real", "newuser", "add-forward",
+                       "del-forward"),
+                ("disable", "enable", "local", "no-local", "multiline"))
     vm: VirtualminState = world.virtualmin
     domain, short, box = _existing(vm, args)
     if "disable" in args.flags and "enable" in args.flags:
@@ -314,6 +334,9 @@ def _modify_user(argv: list[str], world: World) -> tuple[str, None]:
     quota = _quota(args.one("quota"), vm) if args.one("quota") is not None else None
     if args.one("newuser") is not None:
         raise Failed("Renaming users is not supported by this emulator")
+    for forward in args.all("add-forward"):
+        if not forward.strip() or any(ch.isspace() for ch in forward):
+            raise Failed(f"Invalid forwarding address {forward}")
     if password is not None:
         box.password = password
     if quota is not None:
@@ -322,6 +345,12 @@ def _modify_user(argv: list[str], world: World) -> tuple[str, None]:
         box.real_name = args.one("real")
     if "disable" in args.flags or "enable" in args.flags:
         box.disabled = "disable" in args.flags
+    # As modify-user.pl: added forwards are appended (duplicates dropped), a forward to
+    # delete that the user does not have is ignored without a word.
+    forwards = [f for f in [*box.forwards, *args.all("add-forward")] if f not in args.all("del-forward")]
+    box.forwards = list(dict.fromkeys(forwards))
+    if "local" in args.flags or "no-local" in args.flags:
+        box.local_delivery = "local" in args.flags
     world.touch()
     return f"Modifying user {short} in {domain} ..\n.. done\n", None
 
@@ -339,10 +368,82 @@ def _delete_user(argv: list[str], world: World) -> tuple[str, None]:
     return f"User {short} deleted successfully\n", None
 
 
+def _list_aliases(argv: list[str], world: World) -> tuple[str, list]:
+    args = Args(argv, ("domain", "user"), ("all-domains", "multiline", "name-only", "email-only", "plugins"))
+    vm: VirtualminState = world.virtualmin
+    domains = _selected_domains(vm, args, "user", "No domains or users specified")
+    # In the order the virtusers file has them (creation order), as list_domain_aliases.
+    rows = [(domain, local, alias) for domain in domains for local, alias in vm.aliases.get(domain, {}).items()]
+    emails = [_alias_email(local, domain) for domain, local, _ in rows]
+    if "name-only" in args.flags:
+        names = [local for _, local, _ in rows]
+        return "".join(f"{n}\n" for n in names), names
+    if "email-only" in args.flags:
+        return "".join(f"{e}\n" for e in emails), emails
+    data = []
+    for email, (_, _, alias) in zip(emails, rows):
+        values = {"comment": [alias.comment]} if alias.comment else {}
+        values["to"] = list(alias.to)
+        data.append({"name": email, "values": values})
+    return "".join(f"{e}\n" for e in emails), data
+
+
+def _alias_email(local: str, domain: str) -> str:
+    return f"@{domain}" if local == "*" else f"{local}@{domain}"
+
+
+_CREATE_ALIAS_USAGE = ("Adds a mail alias to a virtual server.\n\nvirtualmin create-alias --domain domain.name\n"
+                       "                        --from mailbox|\"*\"\n                       <--to address>+\n")
+
+
+def _create_alias(argv: list[str], world: World) -> tuple[str, None]:
+    args = Args(argv, ("domain", "from", "to", "desc"), ("multiline",))
+    vm: VirtualminState = world.virtualmin
+    source, destinations = args.one("from"), args.all("to")
+    if not source or not destinations:
+        raise Failed(_CREATE_ALIAS_USAGE)
+    domain = _domain(vm, args.one("domain"))
+    if "@" in source:
+        raise Failed("No domain name is needed in the --from parameter")
+    local = source.strip().lower()
+    if local != "*" and not valid_local_part(local):
+        raise Failed(f"Invalid alias name {source}")
+    email = _alias_email(local, domain)
+    if local in vm.aliases.get(domain, {}):
+        raise Failed("An alias for the same email address already exists")
+    if local in vm.mailboxes.get(domain, {}):
+        # Virtualmin itself would write a second virtuser that shadows the user's own
+        # delivery; the emulator refuses instead (documented in its README).
+        raise Failed(f"{email} is the address of a mail user: the emulator does not shadow it with an alias")
+    vm.aliases.setdefault(domain, {})[local] = VMAlias(list(destinations), args.one("desc") or "")
+    world.touch()
+    return f"Alias for {email} created successfully\n", None
+
+
+def _delete_alias(argv: list[str], world: World) -> tuple[str, None]:
+    args = Args(argv, ("domain", "from"), ("multiline",))
+    vm: VirtualminState = world.virtualmin
+    if not args.one("domain"):
+        raise Failed("No domain specified")
+    if not args.one("from"):
+        raise Failed("No from address specified")
+    domain = _domain(vm, args.one("domain"))
+    local = args.one("from").strip().lower()
+    email = _alias_email(local, domain)
+    if local not in vm.aliases.get(domain, {}):
+        raise Failed(f"No alias for the email address {email} exists")
+    del vm.aliases[domain][local]
+    world.touch()
+    return f"Alias for {email} deleted successfully\n", None
+
+
 _PROGRAMS: dict[str, Callable[[list[str], World], tuple[str, list | None]]] = {
     "list-domains": _list_domains,
     "list-users": _list_users,
     "create-user": _create_user,
     "modify-user": _modify_user,
     "delete-user": _delete_user,
+    "list-aliases": _list_aliases,
+    "create-alias": _create_alias,
+    "delete-alias": _delete_alias,
 }

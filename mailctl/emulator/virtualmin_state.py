@@ -1,6 +1,7 @@
 """Virtualmin's state: Webmin logins (master administrators or not), virtual servers
-(domain -> the Unix user that owns it) and their mail users, plus the switches of the
-server as a whole (a proxy that lets only GET through, home quotas off)."""
+(domain -> the Unix user that owns it), their mail users (each with its own forwards)
+and their aliases, plus the switches of the server as a whole (a proxy that lets only
+GET through, home quotas off)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ class VMMailbox:
     real_name: str = ""
     disabled: bool = False  # modify-user --disable: no IMAP/POP/FTP login, mail still arrives
     unix_name: str = ""  # the Unix user, short name plus the domain's suffix (info.example)
+    # The user's own forwarding (modify-user --add-forward/--del-forward), not an alias:
+    # Virtualmin keeps it with the user and list-aliases leaves it out.
+    forwards: list[str] = field(default_factory=list)
+    local_delivery: bool = True  # modify-user --local / --no-local: a copy stays in the mailbox
+    extra_addresses: list[str] = field(default_factory=list)  # more addresses of this mailbox
 
     @property
     def quota_mb(self) -> int:
@@ -34,6 +40,14 @@ class VMMailbox:
     def encrypted_password(self) -> str:
         # Not crypt(3), only something that looks like a hash and never shows the password.
         return "$6$emulator$" + hashlib.sha512(self.password.encode()).hexdigest()[:43]
+
+
+@dataclass
+class VMAlias:
+    """An alias (a virtuser of the domain): destinations and a one-line description."""
+
+    to: list[str] = field(default_factory=list)
+    comment: str = ""
 
 
 @dataclass
@@ -51,6 +65,8 @@ class VirtualminState(MailDomains[VMMailbox]):
     get_only: bool = False
     # Whether the file system has home quotas (modify-user --quota fails without them).
     home_quotas: bool = True
+    # aliases[domain][local part] ("*" is the catch-all), as create-alias makes them.
+    aliases: dict[str, dict[str, VMAlias]] = field(default_factory=dict)
 
     def add_login(self, name: str, password: str, *, master: bool = True) -> VMLogin:
         self.logins[name] = VMLogin(password, master=master)
@@ -60,6 +76,17 @@ class VirtualminState(MailDomains[VMMailbox]):
         local, _, domain = address.lower().rpartition("@")
         fields.setdefault("unix_name", unix_name(local, domain))
         return self._put(address, VMMailbox(password, **fields))
+
+    def add_alias(self, address: str, to: list[str], comment: str = "") -> VMAlias:
+        local, _, domain = address.lower().rpartition("@")
+        if domain not in self.domains:
+            raise KeyError(f"unknown domain {domain!r}: add_domain() it first")
+        self.aliases.setdefault(domain, {})[local] = VMAlias(list(to), comment)
+        return self.aliases[domain][local]
+
+    def alias(self, address: str) -> VMAlias | None:
+        local, _, domain = address.lower().rpartition("@")
+        return self.aliases.get(domain, {}).get(local)
 
     def find_user(self, domain: str, name: str) -> tuple[str, VMMailbox] | None:
         """(short name, mailbox) of `name` in `domain`, given as the short or the Unix name."""
@@ -71,13 +98,16 @@ class VirtualminState(MailDomains[VMMailbox]):
 
     def to_dict(self) -> dict[str, Any]:
         return {**self._mail_dict(), "logins": dump_map(self.logins), "get_only": self.get_only,
-                "home_quotas": self.home_quotas}
+                "home_quotas": self.home_quotas,
+                "aliases": {d: dump_map(table) for d, table in self.aliases.items()}}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VirtualminState:
         state = cls(logins=build_map(VMLogin, data.get("logins", {})), get_only=bool(data.get("get_only", False)),
                     home_quotas=bool(data.get("home_quotas", True)))
         state._load_mail(data, VMMailbox)
+        # Older state files have no aliases: they load as none.
+        state.aliases = {d: build_map(VMAlias, table) for d, table in data.get("aliases", {}).items()}
         return state
 
 

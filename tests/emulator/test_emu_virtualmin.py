@@ -233,3 +233,94 @@ def test_an_older_state_file_without_virtualmin_loads_it_empty(tmp_path):
     path.write_text(json.dumps({"directadmin": {}}))
     with Emulator(state_file=str(path)) as emu:
         assert emu.state.virtualmin.addresses() == [] and emu.state.virtualmin.get_only is False
+
+
+# -- aliases and a user's own forwards -----------------------------------------------------------------
+
+
+def post(emu, http, pairs: list[tuple[str, str]]) -> dict:
+    """POST with repeated parameters (to=a&to=b), as remote.cgi takes them."""
+    response = http.post(emu.url + REMOTE, data=[*pairs, ("json", "1")], auth=DEMO, timeout=5)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/plain")
+    return json.loads(response.text)
+
+
+def test_create_alias_with_repeated_to_then_list_aliases_shows_it(emu, http, vm):
+    answer = post(emu, http, [("program", "create-alias"), ("domain", "example.com"), ("from", "team"),
+                              ("to", "info@example.com"), ("to", "sales@example.com"), ("desc", "the team")])
+    assert answer == {"command": "create-alias", "status": "success",
+                      "output": "Alias for team@example.com created successfully\n"}
+    post(emu, http, [("program", "create-alias"), ("domain", "example.com"), ("from", "*"), ("to", "info")])
+    listed = vm("list-aliases", domain="example.com")
+    assert listed == {"command": "list-aliases", "status": "success", "data": [
+        {"name": "team@example.com", "values": {"comment": ["the team"],
+                                                "to": ["info@example.com", "sales@example.com"]}},
+        {"name": "@example.com", "values": {"to": ["info"]}},  # the catch-all
+    ]}
+    assert vm("list-aliases", domain="example.com", **{"name-only": ""})["data"] == ["team", "*"]
+    assert emu.state.virtualmin.alias("team@example.com").to == ["info@example.com", "sales@example.com"]
+
+
+@pytest.mark.parametrize("pairs, error", [
+    ([("from", "taken"), ("to", "x@elsewhere.test")], "An alias for the same email address already exists"),
+    ([("from", "team@example.com"), ("to", "x@elsewhere.test")], "No domain name is needed in the --from parameter"),
+    ([("from", "info"), ("to", "x@elsewhere.test")], "info@example.com is the address of a mail user"),
+    ([("from", "team")], "Adds a mail alias to a virtual server."),
+])
+def test_create_alias_refusals_change_nothing(emu, http, pairs, error):
+    emu.state.virtualmin.add_alias("taken@example.com", ["info@example.com"])
+    answer = post(emu, http, [("program", "create-alias"), ("domain", "example.com"), *pairs])
+    assert answer["status"] == "failure" and answer["error"].startswith(error)
+    assert list(emu.state.virtualmin.aliases["example.com"]) == ["taken"]
+    assert emu.state.virtualmin.mailbox("info@example.com").forwards == []
+
+
+def test_delete_alias_and_its_refusals(emu, vm):
+    emu.state.virtualmin.add_alias("team@example.com", ["info@example.com"])
+    assert vm("delete-alias", domain="example.com", **{"from": "team"})["output"] == \
+        "Alias for team@example.com deleted successfully\n"
+    assert emu.state.virtualmin.alias("team@example.com") is None
+    missing = vm("delete-alias", domain="example.com", **{"from": "team"})
+    assert missing["error"] == "No alias for the email address team@example.com exists"
+    assert vm("delete-alias", domain="nowhere.test", **{"from": "team"})["error"] == \
+        "Virtual server nowhere.test does not exist"
+    assert vm("list-aliases")["error"] == "No domains or users specified"
+
+
+def test_modify_user_forwards_and_local_delivery_as_list_users_shows_them(emu, http, vm):
+    post(emu, http, [("program", "modify-user"), ("domain", "example.com"), ("user", "info"),
+                     ("add-forward", "a@elsewhere.test"), ("add-forward", "b@elsewhere.test"),
+                     ("add-forward", "a@elsewhere.test"), ("no-local", "")])
+    box = emu.state.virtualmin.mailbox("info@example.com")
+    assert (box.forwards, box.local_delivery) == (["a@elsewhere.test", "b@elsewhere.test"], False)
+    simple = values(vm("list-users", domain="example.com", **{"simple-aliases": ""}), "info")
+    assert (simple["deliver_to_user"], simple["forward"]) == (["No"], ["a@elsewhere.test", "b@elsewhere.test"])
+    vm("modify-user", domain="example.com", user="info", local="")
+    raw = values(vm("list-users", domain="example.com"), "info")
+    assert raw["forward_mail_to"] == ["\\info.example", "a@elsewhere.test", "b@elsewhere.test"]
+    assert "forward" not in raw and "deliver_to_user" not in raw
+    # A forward the user does not have is ignored without a word, as modify-user.pl does.
+    answer = post(emu, http, [("program", "modify-user"), ("domain", "example.com"), ("user", "info"),
+                              ("del-forward", "a@elsewhere.test"), ("del-forward", "never@elsewhere.test")])
+    assert answer["status"] == "success" and box.forwards == ["b@elsewhere.test"]
+    sales = values(vm("list-users", domain="example.com", **{"simple-aliases": ""}), "sales")
+    assert sales["deliver_to_user"] == ["Yes"] and "forward" not in sales
+
+
+def test_extra_addresses_are_one_space_separated_string(emu, vm):
+    emu.state.virtualmin.mailbox("sales@example.com").extra_addresses = ["a@example.com", "b@example.com"]
+    assert values(vm("list-users", domain="example.com"), "sales")["extra_addresses"] == ["a@example.com b@example.com"]
+
+
+def test_the_state_file_keeps_aliases_and_forwards(tmp_path, http):
+    path = tmp_path / "world.json"
+    with Emulator(state_file=str(path)) as emu:
+        post(emu, http, [("program", "create-alias"), ("domain", "example.com"), ("from", "team"),
+                         ("to", "info@example.com"), ("desc", "kept")])
+        post(emu, http, [("program", "modify-user"), ("domain", "example.com"), ("user", "sales"),
+                         ("add-forward", "a@elsewhere.test"), ("no-local", "")])
+    with Emulator(state_file=str(path)) as again:
+        vm = again.state.virtualmin
+        assert (vm.alias("team@example.com").to, vm.alias("team@example.com").comment) == (["info@example.com"], "kept")
+        box = vm.mailbox("sales@example.com")
+        assert (box.forwards, box.local_delivery) == (["a@elsewhere.test"], False)
