@@ -289,6 +289,50 @@ PLESK_LIFECYCLE = LifecycleState(
 # -- end of Plesk ---------------------------------------------------------------------------
 
 
+# -- Virtualmin: aliases are list-aliases objects; the route of a mailbox's own address is
+# that user's forwards (modify-user add-forward), kept with the user.
+
+def _vm_routes(emu, domain: str) -> dict:
+    vm = emu.state.virtualmin
+    routes = {f"{local}@{domain}": sorted(box.forwards)
+              for local, box in vm.mailboxes.get(domain, {}).items() if box.forwards}
+    routes.update({f"{local}@{domain}": sorted(alias.to) for local, alias in vm.aliases.get(domain, {}).items()
+                   if local != "*" and alias.to})
+    return routes
+
+
+def _vm_add(emu, address: str, destinations: list) -> None:
+    vm = emu.state.virtualmin
+    with emu.state.lock:
+        box = vm.mailbox(address)
+        if box is not None:
+            box.forwards = list(destinations)
+        else:
+            vm.add_alias(address, list(destinations))
+        emu.state.touch()
+
+
+VM_READS = {"list-domains", "list-users", "list-aliases"}
+
+
+def _vm_is_write(request) -> bool:
+    return _form(request).get("program") not in VM_READS
+
+
+VM_LIFECYCLE = LifecycleState(
+    quota=lambda emu, a: emu.state.virtualmin.mailbox(a).quota_mb,
+    suspended=lambda emu, a: {"login"} if emu.state.virtualmin.mailbox(a).disabled else set(),
+    routes=_vm_routes,
+    add_route=_vm_add,
+    is_write=_vm_is_write,
+    # 2G in 1 kB blocks.
+    set_write=dict(field="quota:2097152"),
+    # A new address is a create-alias (a mailbox's own address gets a forward of that user:
+    # modify-user, FORWARD_WRITE in tests/lifecycle/test_alias.py).
+    alias_write=dict(field="program:create-alias"),
+)
+
+
 def _remote_cgi_write(request, emu=None) -> tuple[str, str] | None:
     form = _form(request)
     program = form.get("program")
@@ -392,7 +436,7 @@ TABLE: dict[str, TestedProvider] = {p.name: p for p in (
     TestedProvider("mailcow", "admin", "mailcow", _mailcow_write, dict(path="/api/v1/add/mailbox"),
                    _set_mailcow, secret_kinds=("token",), create_example=(0, {}), lifecycle=MAILCOW_LIFECYCLE),
     TestedProvider("virtualmin", "demo", "virtualmin", _remote_cgi_write, dict(field="program:create-user"),
-                   _set_virtualmin),
+                   _set_virtualmin, lifecycle=VM_LIFECYCLE),
 )}
 PROVIDERS = tuple(TABLE)
 LOGIN = {name: entry.login for name, entry in TABLE.items()}

@@ -14,22 +14,31 @@ of JSON is Webmin asking for a login.
 Quotas go out in 1 kB blocks (`UNLIMITED` for none) and are read back in bytes
 (`home_byte_quota`). remote.cgi splits values at newlines into more arguments, so a
 value holding CR or LF is refused before anything is sent. A write whose answer is lost
-is settled by reading the server's state (backends.writes.settle_write)."""
+is settled by reading the server's state (backends.writes.settle_write).
+
+Routes are two kinds of object on Virtualmin, and mailctl's aliases are both: an alias
+(`list-aliases`, `create-alias`, `delete-alias`) for an address that is no mailbox, and
+a mail user's own forwards (`modify-user add-forward/del-forward`, read from `list-users
+simple-aliases`) for the address of a mailbox. There is no program that changes an
+alias: a change of its destinations is a delete and a create, and when the create fails
+the old alias is put back (see _replace_alias). Suspension is login only (`disable`):
+`no-local` stops local delivery, which is not refusing mail, so it is never sent."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from mailctl.backends.base import Backend as BaseBackend
 from mailctl.backends.writes import settle_write
-from mailctl.errors import (AuthError, BadResponse, MailctlError, NotFound, PermissionDenied, ProviderRefused,
-                            TransportError, UsageError)
-from mailctl.models import Domain, Mailbox
+from mailctl.errors import (AlreadyExists, AmbiguousWrite, AuthError, BadResponse, MailctlError, NotFound,
+                            PermissionDenied, ProviderRefused, TransportError, UsageError)
+from mailctl.models import Alias, Domain, Mailbox
 from mailctl.transport import parse_json
 
 if TYPE_CHECKING:
-    from mailctl.models import NewMailbox
+    from mailctl.models import MailboxChange, NewMailbox
     from mailctl.validation import Address
 
 REMOTE = "/virtual-server/remote.cgi"
@@ -38,6 +47,27 @@ MB = 1024 * 1024
 BLOCK = 1024  # "disk quota in 1 kB blocks"
 # Keys of list-users values that hold a mailbox's password (plain or hashed).
 PASSWORD_KEYS = ("password", "encrypted_password")
+
+
+# Destinations a delete + create cannot give back as they were: delete-alias also removes
+# an autoreply's message file, and programs and files are not plain routes.
+_NOT_RECREATED = ("|", "/", ":include:")
+
+
+@dataclass(frozen=True)
+class _VMAlias:
+    """An alias as list-aliases shows it: destinations as the server keeps them."""
+
+    to: tuple[str, ...]
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class _Forwarding:
+    """A mail user's own forwards (list-users simple-aliases)."""
+
+    forwards: tuple[str, ...]
+    local_delivery: bool  # deliver_to_user: a copy also stays in the mailbox
 
 
 class PostRefused(ProviderRefused):
@@ -99,10 +129,222 @@ class Backend(BaseBackend):
         self._settle(lambda: self._write("modify-user", fields, address, creating=False), applied=None,
                      action=f"the password change of {address}")
 
+    # -- one mailbox: show and change -------------------------------------------------------
+    def get_mailbox(self, address: "Address") -> Mailbox:
+        values = self._user(address)
+        mailbox = self._mailbox(values)
+        linked = {f"{local}@{address.domain}" for local, alias in self._alias_table(address.domain).items()
+                  if str(address) in {_key(t) for t in alias.to}}
+        linked.update(_extra_addresses(values))
+        return replace(mailbox, restrictions=_restrictions(mailbox), aliases=tuple(sorted(linked)))
+
+    def change_mailbox(self, address: "Address", change: "MailboxChange") -> Mailbox:
+        """One modify-user with what differs from the mailbox as read (nothing is sent when
+        nothing differs): quota in blocks, `disable`/`enable` for login suspension."""
+        self.check_change(change)
+        values = self._user(address)
+        current = self._mailbox(values)
+        fields = [("domain", address.domain), ("user", address.local)]
+        quota = current.quota_mb
+        if change.quota_mb is not None and _bytes(values, "home_byte_quota", str(address)) != change.quota_mb * MB:
+            # Sent also where home quotas are off (nothing to compare): the server says why not.
+            fields.append(("quota", _blocks(change.quota_mb)))
+            quota = change.quota_mb or None
+        suspended = current.suspended
+        if change.suspend_login is not None and change.suspend_login != current.suspended:
+            fields.append(("disable" if change.suspend_login else "enable", ""))
+            suspended = change.suspend_login
+        if len(fields) > 2:
+            wanted_quota = change.quota_mb if any(name == "quota" for name, _ in fields) else None
+
+            def applied() -> bool:
+                now = self._user(address)
+                return ((wanted_quota is None
+                         or _bytes(now, "home_byte_quota", str(address)) == wanted_quota * MB)
+                        and (suspended is None or self._mailbox(now).suspended == suspended))
+
+            self._settle(lambda: self._write("modify-user", fields, address, creating=False), applied=applied,
+                         action=f"the change of {address} ({change.describe()})")
+        # What was written is what the mailbox now is: no second read.
+        after = replace(current, quota_mb=quota, suspended=suspended)
+        return replace(after, restrictions=_restrictions(after))
+
+    # -- routes: aliases, and a mailbox's own forwards ------------------------------------------
+    def list_aliases(self, domain: str) -> list[Alias]:
+        found = [Alias(address, forwarding.forwards)
+                 for address, forwarding in self._forwardings(domain).items() if forwarding.forwards]
+        found += [Alias(f"{local}@{domain}", alias.to) for local, alias in self._alias_table(domain).items()]
+        return sorted(found, key=lambda alias: alias.address)
+
+    def add_alias(self, address: "Address", destinations: list[str]) -> Alias:
+        for destination in destinations:
+            self.check_alias_destination(destination)
+        wanted = list(dict.fromkeys(d.strip() for d in destinations))
+        alias = self._alias_table(address.domain).get(address.local)
+        if alias is not None:
+            result = [*alias.to, *_missing(wanted, alias.to, address)]
+            self._replace_alias(address, alias, result)
+            return Alias(str(address), tuple(result))
+        forwarding = self._forwarding(address)
+        if forwarding is not None:
+            new = _missing(wanted, forwarding.forwards, address)
+            self._forward_write(address, [("add-forward", d) for d in new],
+                                applied=lambda now: all(_key(d) in {_key(f) for f in now} for d in new),
+                                action=f"the forward change of {address}")
+            return Alias(str(address), (*forwarding.forwards, *new))
+        self._create_alias(address, wanted, "")
+        return Alias(str(address), tuple(wanted))
+
+    def remove_alias(self, address: "Address", destinations: "list[str] | None" = None) -> "Alias | None":
+        alias = self._alias_table(address.domain).get(address.local)
+        if alias is not None:
+            left = _left(alias.to, destinations, address)
+            if left:
+                self._replace_alias(address, alias, left)
+                return Alias(str(address), tuple(left))
+            self._delete_alias(address)
+            return None
+        forwarding = self._forwarding(address)
+        if forwarding is None or not forwarding.forwards:
+            raise NotFound(f"no alias {address} on this Virtualmin server, nor a mailbox of that address that "
+                           "forwards", provider=self.provider)
+        left = _left(forwarding.forwards, destinations, address)
+        if not left and not forwarding.local_delivery:
+            raise ProviderRefused(
+                f"{address} keeps no copy of its mail (local delivery is off), so without its last forwards mail "
+                "to it would have nowhere to go: turn local delivery on in Virtualmin first; nothing was sent",
+                provider=self.provider)
+        gone = [f for f in forwarding.forwards if f not in left]  # as the server keeps them: del-forward matches exactly
+        self._forward_write(address, [("del-forward", f) for f in gone],
+                            applied=lambda now: not {_key(f) for f in gone} & {_key(f) for f in now},
+                            action=f"the forward change of {address}")
+        return Alias(str(address), tuple(left)) if left else None
+
+    def _replace_alias(self, address: "Address", old: _VMAlias, to: list[str]) -> None:
+        """Give the alias `to` as its destinations. No program changes an alias, so it is
+        deleted and created again: mail to it has no route for the moment between the two.
+        So everything is checked before the delete, the create follows at once, and when
+        the create fails the old alias is created again: a failure leaves the old route,
+        never none (unless putting it back fails too, which the error then says, with the
+        command that restores it)."""
+        kept = [t for t in old.to if t.startswith(_NOT_RECREATED)]
+        if kept:
+            raise ProviderRefused(
+                f"{address} also delivers to {', '.join(kept)}: Virtualmin has no program that changes an alias, "
+                "and deleting it to create it again would lose that (an autoreply's message goes with the alias): "
+                "change it in Virtualmin; nothing was sent", provider=self.provider)
+        new_fields = self._alias_fields(address, to, old.comment)
+        old_fields = self._alias_fields(address, list(old.to), old.comment)
+        for fields in (new_fields, old_fields):
+            _check_values(fields, self.provider)
+        self._delete_alias(address)
+        try:
+            self._create_alias(address, to, old.comment)
+        except MailctlError as failed:
+            raise self._put_back(address, old, failed) from None
+
+    def _put_back(self, address: "Address", old: _VMAlias, failed: MailctlError) -> MailctlError:
+        """The error to report after the new alias could not be created: the old one is
+        created again first."""
+        before = ", ".join(old.to)
+        try:
+            self._create_alias(address, list(old.to), old.comment)
+        except MailctlError as also_failed:
+            try:
+                now = self._alias_table(address.domain).get(address.local)
+            except MailctlError:
+                now = None
+            if now is not None:
+                message = (f"{failed.message}; {address} now delivers to {', '.join(now.to)} "
+                           f"(before the change: {before}): check it")
+            else:
+                message = (f"{failed.message}; putting {address} back failed too ({also_failed.message}), so mail to "
+                           f"it has NO route now: re-create it with mailctl alias add {address} "
+                           + " ".join(f"--to {t}" for t in old.to))
+            return _same_kind(failed, message, self.provider)
+        return _same_kind(failed, f"{failed.message}; {address} was put back as it was (to {before})", self.provider)
+
+    def _alias_fields(self, address: "Address", to: list[str], comment: str) -> list[tuple[str, str]]:
+        return ([("domain", address.domain), ("from", address.local)] + [("to", t) for t in to]
+                + ([("desc", comment)] if comment else []))
+
+    def _create_alias(self, address: "Address", to: list[str], comment: str) -> None:
+        expected = {_key(t) for t in to}
+
+        def applied() -> bool:
+            now = self._alias_table(address.domain).get(address.local)
+            return now is not None and {_key(t) for t in now.to} == expected
+
+        self._settle(lambda: self._alias_write("create-alias", self._alias_fields(address, to, comment), address),
+                     applied=applied, action=f"the creation of alias {address}")
+
+    def _delete_alias(self, address: "Address") -> None:
+        self._settle(lambda: self._alias_write("delete-alias", [("domain", address.domain),
+                                                                ("from", address.local)], address),
+                     applied=lambda: address.local not in self._alias_table(address.domain),
+                     action=f"the deletion of alias {address}")
+
+    def _alias_write(self, program: str, fields: list[tuple[str, str]], address: "Address") -> None:
+        try:
+            self._run(program, fields, safe=False)
+        except PostRefused:
+            raise
+        except ProviderRefused as refusal:
+            raise self._domain_refusal(address.domain, refusal) from None
+
+    def _forward_write(self, address: "Address", changes: list[tuple[str, str]], *,
+                       applied: Callable[[tuple[str, ...]], bool], action: str) -> None:
+        fields = [("domain", address.domain), ("user", address.local), *changes]
+
+        def visible() -> bool:
+            now = self._forwarding(address)
+            return now is not None and applied(now.forwards)
+
+        self._settle(lambda: self._write("modify-user", fields, address, creating=False), applied=visible,
+                     action=action)
+
+    def _alias_table(self, domain: str) -> dict[str, _VMAlias]:
+        """The domain's aliases by local part. The catch-all (`@domain`) is left out: it
+        is no address mailctl can name."""
+        try:
+            answer = self._run("list-aliases", [("domain", domain)], safe=True)
+        except PostRefused:
+            raise
+        except ProviderRefused as refusal:
+            raise self._domain_refusal(domain, refusal) from None
+        table = {}
+        for name, values in _rows(answer, "list-aliases"):
+            local, _, at = name.strip().lower().rpartition("@")
+            if not local or at != domain:
+                continue
+            to = values.get("to") or []
+            if not isinstance(to, list) or not all(isinstance(t, str) for t in to):
+                raise self._malformed("list-aliases", f"the destinations of {local}@{domain} are not a list of strings")
+            table[local] = _VMAlias(tuple(t.strip() for t in to if t.strip()), _first(values, "comment") or "")
+        return table
+
+    def _forwardings(self, domain: str) -> dict[str, _Forwarding]:
+        return {_address(values): _forwarding(values) for _, values in self._users(domain, simple=True)}
+
+    def _forwarding(self, address: "Address") -> "_Forwarding | None":
+        """The forwards of the mailbox `address`; None when there is no such mailbox."""
+        found = [values for _, values in self._users(address.domain, address.local, simple=True)
+                 if _address(values) == str(address)]
+        return _forwarding(found[0]) if found else None
+
+    def _user(self, address: "Address") -> dict:
+        """The list-users values of the mailbox; NotFound when it does not exist."""
+        found = [values for _, values in self._users(address.domain, address.local) if _address(values) == str(address)]
+        if not found:
+            raise NotFound(f"no mailbox {address} on this Virtualmin server", provider=self.provider)
+        return found[0]
+
     # -- reads ---------------------------------------------------------------------------------
-    def _users(self, domain: str, user: str | None = None) -> list[tuple[str, dict]]:
-        """list-users of `domain` (one user when given): the mail users, as (name, values)."""
-        fields = [("domain", domain)] + ([("user", user)] if user else [])
+    def _users(self, domain: str, user: str | None = None, *, simple: bool = False) -> list[tuple[str, dict]]:
+        """list-users of `domain` (one user when given): the mail users, as (name, values);
+        with `simple`, each user's forwarding as the web form shows it."""
+        fields = ([("domain", domain)] + ([("user", user)] if user else [])
+                  + ([("simple-aliases", "")] if simple else []))
         try:
             answer = self._run("list-users", fields, safe=True)
         except PostRefused:
@@ -197,9 +439,7 @@ class Backend(BaseBackend):
     def _run(self, program: str, fields: list[tuple[str, str]], *, safe: bool, secret: str | None = None,
              login: bool = False) -> dict:
         """Run one program; its JSON answer when `status` is "success"."""
-        for name, value in fields:
-            if "\n" in value or "\r" in value:
-                raise UsageError(f"the value of {name} contains a line break", provider=self.provider)
+        _check_values(fields, self.provider)
         transport = self._transport()
         auth = (self.ctx.profile.user, secret if secret is not None else self.ctx.secret())
         data = [("program", program), *fields, ("json", "1")]
@@ -309,6 +549,67 @@ def _bytes(values: dict, key: str, address: str | None) -> int | None:
         raise BadResponse(f"{LABEL} gave {key} of {address} as {text[:40]!r}, not a number of bytes",
                           provider=Backend.provider)
     return int(text)
+
+
+def _check_values(fields: list[tuple[str, str]], provider: str) -> None:
+    for name, value in fields:
+        if "\n" in value or "\r" in value:
+            raise UsageError(f"the value of {name} contains a line break", provider=provider)
+
+
+def _restrictions(mailbox: Mailbox) -> "tuple[str, ...] | None":
+    return None if mailbox.suspended is None else (("login",) if mailbox.suspended else ())
+
+
+def _key(destination: str) -> str:
+    """A destination as compared: addresses are case-insensitive."""
+    return destination.strip().lower()
+
+
+def _missing(wanted: list[str], have: "tuple[str, ...]", address: "Address") -> list[str]:
+    """The wanted destinations `have` lacks; AlreadyExists when it has them all."""
+    known = {_key(d) for d in have}
+    new = [d for d in wanted if _key(d) not in known]
+    if not new:
+        raise AlreadyExists(f"{address} already delivers to {', '.join(wanted)}", provider=Backend.provider)
+    return new
+
+
+def _left(have: "tuple[str, ...]", gone: "list[str] | None", address: "Address") -> list[str]:
+    """What stays of `have` without `gone` (nothing, when None); NotFound for one it lacks."""
+    if not gone:
+        return []
+    known = {_key(d) for d in have}
+    missing = [d for d in gone if _key(d) not in known]
+    if missing:
+        raise NotFound(f"{address} does not deliver to {', '.join(missing)}", provider=Backend.provider)
+    removed = {_key(d) for d in gone}
+    return [d for d in have if _key(d) not in removed]
+
+
+def _forwarding(values: dict) -> _Forwarding:
+    forwards = values.get("forward") or []
+    if not isinstance(forwards, list) or not all(isinstance(f, str) for f in forwards):
+        raise BadResponse(f"{LABEL} sent forwards of {_address(values)} that are not a list of strings",
+                          provider=Backend.provider)
+    deliver = _first(values, "deliver_to_user")
+    return _Forwarding(tuple(f.strip() for f in forwards if f.strip()),
+                       local_delivery=deliver is None or deliver.strip().lower() != "no")
+
+
+def _extra_addresses(values: dict) -> list[str]:
+    """A user's extra addresses: one line of the text, so one space-separated string."""
+    found = values.get("extra_addresses") or []
+    words = " ".join(v for v in found if isinstance(v, str)).split() if isinstance(found, list) else []
+    return [w.lower() for w in words if "@" in w]
+
+
+def _same_kind(error: MailctlError, message: str, provider: str) -> MailctlError:
+    """`message` as an error of the kind of `error` (so its exit code stays)."""
+    for kind in (AmbiguousWrite, TransportError, NotFound, AlreadyExists, ProviderRefused):
+        if isinstance(error, kind):
+            return kind(message, provider=provider, details=error.details)
+    return ProviderRefused(message, provider=provider, details=error.details)
 
 
 def _blocks(quota_mb: int) -> str:

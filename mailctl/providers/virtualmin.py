@@ -1,7 +1,7 @@
 """Virtualmin's remote API: `/virtual-server/remote.cgi` under Webmin (port 10000),
 HTTP Basic auth, every request a POST with `json=1`."""
 
-from mailctl.providers.base import BASIC, ProviderSpec
+from mailctl.providers.base import BASIC, LIFECYCLE, ProviderSpec
 
 SPEC = ProviderSpec(
     name="virtualmin",
@@ -9,7 +9,11 @@ SPEC = ProviderSpec(
     backend="mailctl.backends.virtualmin:Backend",
     secret="Webmin password",
     url_hint="https://panel.example.com:10000",
-    operations=BASIC,
+    operations=BASIC | LIFECYCLE,
+    # `disable`: "prevent FTP, IMAP and other logins", mail still arrives. `no-local` only
+    # stops local delivery (mail still goes to the user's forwards): it is no refusal of
+    # incoming mail, so --incoming is refused rather than faked with it.
+    suspend_kinds=("login",),
     # The remote API's own names for secrets: the new password (pass, encpass) in requests,
     # and the plain and hashed passwords list-users shows.
     secret_fields=frozenset({"pass", "encpass", "password", "encrypted_password"}),

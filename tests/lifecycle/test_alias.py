@@ -177,7 +177,8 @@ def test_alias_writes_are_in_the_audit_log(cli, panel):
 
 # The one request of `alias add panel.forwarder --to OUT1` (a mailbox's forwarding) that
 # writes, where it is not the one of a new alias (alias_write).
-FORWARD_WRITE = {"plesk": {"field": "operation:mail.update"}}  # a new alias is a mail.create there
+FORWARD_WRITE = {"plesk": {"field": "operation:mail.update"},  # a new alias is a mail.create there
+                 "virtualmin": {"field": "program:modify-user"}}  # a user's add-forward; a new alias: create-alias
 
 
 def test_a_lost_add_is_settled_by_a_read(cli, panel):
