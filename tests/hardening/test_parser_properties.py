@@ -109,12 +109,16 @@ DA_JSON = st.fixed_dictionaries({}, optional={"error": FLAGS, "success": SCALARS
                                               "details": SCALARS, "list": JSON}) | JSON
 VM_VALUES = st.dictionaries(
     st.sampled_from(["email_address", "home_byte_quota", "home_byte_quota_used", "disabled", "username", "password",
-                     "mail_users", "user"]) | st.text(max_size=6),
+                     "mail_users", "user", "forward", "deliver_to_user", "extra_addresses", "to", "comment"])
+    | st.text(max_size=6),
     st.lists(WORDS | SCALARS, max_size=2) | SCALARS, max_size=5)
 VIRTUALMIN = st.fixed_dictionaries({"status": st.sampled_from(["success", "success", "failure", "error"]) | SCALARS},
                                    optional={"command": SCALARS, "error": MESSAGES, "full_error": MESSAGES,
                                              "output": SCALARS,
-                                             "data": st.lists(st.fixed_dictionaries({"name": WORDS | SCALARS},
+                                             "data": st.lists(st.fixed_dictionaries({"name": WORDS | SCALARS
+                                                                                    | st.sampled_from(
+                                                                                        ["info", "team@example.com",
+                                                                                         "@example.com"])},
                                                                                     optional={"values": VM_VALUES}),
                                                               max_size=3) | st.lists(WORDS, max_size=3) | JSON})
 
