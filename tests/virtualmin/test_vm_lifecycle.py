@@ -318,3 +318,34 @@ def test_a_special_target_is_exit_2_with_zero_requests(cli, vm, target):
     result = cli("alias", "add", TEAM, "--to", target)
     assert result.exit_code == 2 and "Virtualmin has no such target" in result.stderr
     assert vm.requests == []
+
+
+LIFECYCLE_COMMANDS = [
+    pytest.param(("pop", "show", SALES), id="pop-show"),
+    pytest.param(("pop", "set", SALES, "--quota", "1G"), id="pop-set"),
+    pytest.param(("alias", "list", "example.com"), id="alias-list"),
+    pytest.param(("alias", "add", TEAM, "--to", INFO), id="alias-add"),
+    pytest.param(("-y", "alias", "remove", "old@example.com"), id="alias-remove"),
+]
+
+
+@pytest.mark.parametrize("args", LIFECYCLE_COMMANDS)
+def test_a_server_that_takes_only_get_stops_every_lifecycle_command_after_one_post(cli, vm, args):
+    vm.state.virtualmin.add_alias("old@example.com", [INFO])
+    vm.state.virtualmin.get_only = True
+    result = cli(*args)
+    assert result.exit_code == 1, result.stderr
+    assert "HTTP 405" in result.stderr and "never falls back to GET" in result.stderr
+    assert [r.method for r in vm.requests] == ["POST"]
+    assert vm.state.virtualmin.mailbox(SALES).quota_blocks == 500 * 1024
+    assert vm.state.virtualmin.alias(TEAM) is None and vm.state.virtualmin.alias("old@example.com") is not None
+
+
+@pytest.mark.parametrize("args", LIFECYCLE_COMMANDS)
+def test_a_refused_login_stops_every_lifecycle_command_after_one_request(cli, vm, args):
+    vm.state.virtualmin.add_alias("old@example.com", [INFO])
+    vm.state.virtualmin.logins["demo"].password = "Changed-elsewhere-1"
+    result = cli("--json", *args)
+    assert result.exit_code == 4
+    assert result.error_json["error"]["provider"] == "virtualmin" and "HTTP 401" in result.error_json["error"]["message"]
+    assert len(vm.requests) == 1  # never retried: Webmin blocks hosts after failed logins
