@@ -253,3 +253,17 @@ def test_export_lists_forwarders_and_mail_aliases_as_aliases(cli, plesk, logged_
     assert 'aliases.team = ["info@example.com"]' in text and 'aliases.orders = ["sales@example.com"]' in text
     planned = cli("plan", str(path), "--detailed-exitcode")
     assert planned.exit_code == 0, planned.stderr
+
+
+def test_a_declared_suspension_is_a_plan_warning_and_apply_sends_nothing(cli, emu, logged_in, tmp_path):
+    path = tmp_path / "estate.toml"
+    path.write_text('[x."example.com"]\nmailboxes.info = {}\nmailboxes.sales = { quota = 500, suspended = true }\n')
+    planned = cli("--json", "plan", str(path), "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.stderr
+    assert planned.json["changes"] == []
+    assert planned.json["warnings"] == [f"{SALES}: Plesk cannot suspend a mailbox through mailctl; left as it is"]
+    emu.clear_requests()
+    applied = cli("apply", str(path), "--yes")
+    assert applied.exit_code == 0, applied.stderr
+    assert "Plesk cannot suspend" in applied.stderr
+    assert not [r for r in emu.requests if b"<update>" in r.body or b"<create>" in r.body or b"<remove>" in r.body]
