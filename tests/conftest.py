@@ -10,15 +10,16 @@ from typing import Any, Iterator
 
 import keyring
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from mailctl.cli import run
 from mailctl.environment import Environment
 from mailctl.memory_keyring import MemoryKeyring
 
 # No test is timed (the machines are shared and noisy): hypothesis's per-example deadline
-# would fail a property test for a slow moment, not for a wrong answer.
-settings.register_profile("mailctl", deadline=None)
+# and its "too slow" health check would fail a property test for a slow moment, not for
+# a wrong answer.
+settings.register_profile("mailctl", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("mailctl")
 
 
