@@ -38,12 +38,18 @@ def test_hello(rpc, session):
     assert error_code(rpc("hello.innerworld", session="made-up")) == 253
 
 
+def idle_for(emu, session: str, seconds: float) -> None:
+    """As if the session had not been used for `seconds` (no test waits for a clock)."""
+    emu.state.mailboxorg.sessions[session].last_used = time.monotonic() - seconds
+
+
 def test_session_expires_after_idle_time_and_each_use_resets_it(emu, rpc, session):
-    emu.settings.mbo_session_idle = 0.3
-    for _ in range(3):  # 0.45 s in all, but never 0.3 s idle
-        time.sleep(0.15)
+    emu.settings.mbo_session_idle = 300
+    for _ in range(3):  # 600 s in all, but never 300 s idle
+        idle_for(emu, session, 200)
         assert rpc("hello.innerworld", session=session)["result"] == "Hello Inner-World!"
-    time.sleep(0.4)
+        assert time.monotonic() - emu.state.mailboxorg.sessions[session].last_used < 200
+    idle_for(emu, session, 301)
     assert error_code(rpc("hello.innerworld", session=session)) == 253
     assert session not in emu.state.mailboxorg.sessions
 
