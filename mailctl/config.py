@@ -44,9 +44,23 @@ def user_dir(kind: str, override: str, environ: Mapping[str, str] | None = None)
     environ = os.environ if environ is None else environ
     if environ.get(override):
         return Path(environ[override])
+    if sys.platform.startswith("linux") and not hasattr(sys, "getandroidapilevel"):
+        return _xdg_dir(kind)
     import platformdirs
 
     return Path(getattr(platformdirs, f"user_{kind}_dir")("mailctl", appauthor=False))
+
+
+# The XDG base directories, as platformdirs answers them on Linux: read here because
+# importing platformdirs costs every command more than the rest of this module.
+_XDG = {"config": ("XDG_CONFIG_HOME", (".config",)), "state": ("XDG_STATE_HOME", (".local", "state"))}
+
+
+def _xdg_dir(kind: str) -> Path:
+    variable, default = _XDG[kind]
+    base = os.environ.get(variable, "")
+    # The XDG spec ignores a relative path (platformdirs too).
+    return (Path(base) if os.path.isabs(base) else Path.home().joinpath(*default)) / "mailctl"
 
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:

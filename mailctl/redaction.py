@@ -10,7 +10,6 @@ entities. Stdlib only: it is used long before anything talks to a server."""
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Iterable
 from urllib.parse import quote, quote_plus
@@ -20,6 +19,8 @@ REDACTED = "***"
 
 def forms(secret: str) -> set[str]:
     """The ways `secret` may appear in a server's text."""
+    import html  # here: its entity table is a start-up cost of every run, and few runs redact
+
     found = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
              json.dumps(secret, ensure_ascii=False)[1:-1], html.escape(secret), html.escape(secret, quote=False)}
     return {form for form in found if form}

@@ -58,14 +58,13 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
     """Run one mailctl command line; returns the exit code."""
     import click
 
-    from mailctl.cli.app import app
     from mailctl.cli.runtime import Runtime
     from mailctl.output import Output
 
     env = env or Environment()
     argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
     runtime = Runtime(env)
-    command = _command(app, argv)
+    command = _command(argv)
     try:
         # click writes help and usage to sys.stdout/stderr; point them at the
         # environment's streams so an injected environment captures everything.
@@ -240,28 +239,32 @@ def _silence(stream) -> None:
 _COMMANDS: dict = {}
 
 
-def _command(app, argv: Sequence[str]):
+def _command(argv: Sequence[str]):
     """The click command for this command line. typer builds a command by evaluating
-    every option's annotation (~0.5 ms a command), so a command line that names one
-    command gets a tree holding only that command; help, a typo and shell completion
-    get the whole tree."""
+    every option's annotation (~0.5 ms a command), and the command modules build their
+    provider options when imported, so a command line that names one command gets a
+    tree holding only that command, with only its module imported; help, a typo and
+    shell completion get the whole tree."""
     import typer.main
 
-    path = _named_command(app, argv)
+    from mailctl.cli import app
+
+    path = _named_command(argv)
     if path not in _COMMANDS:
         from mailctl.cli import helptext
 
-        command = typer.main.get_command(_pruned(app, path) if path else app)
+        command = typer.main.get_command(app.for_command(path) if path else app.app)
         helptext.add_to(command)
         command.invoke = _interruptible(command.invoke)
         _COMMANDS[path] = command
     return _COMMANDS[path]
 
 
-def _named_command(app, argv: Sequence[str]) -> tuple[str, ...]:
+def _named_command(argv: Sequence[str]) -> tuple[str, ...]:
     """("pop", "list") or ("passwd",) when argv names a command the app has; else ()."""
     import os
 
+    from mailctl.cli import app
     from mailctl.cli.completion import COMPLETE_VAR
 
     if os.environ.get(COMPLETE_VAR) or "--help" in argv or "-h" in argv:
@@ -270,29 +273,12 @@ def _named_command(app, argv: Sequence[str]) -> tuple[str, ...]:
     while i < len(argv) and argv[i].startswith("-"):  # the global options, hoisted to the front
         i += 2 if argv[i] in GLOBAL_WITH_VALUE else 1
     words = list(argv[i : i + 2])
-    if words and words[0] in {c.name for c in app.registered_commands}:
+    if words and words[0] in app.COMMANDS:
         return (words[0],)
-    group = next((g for g in app.registered_groups if words and g.name == words[0]), None)
-    if group is not None and len(words) == 2 and words[1] in {c.name for c in group.typer_instance.registered_commands}:
+    if len(words) == 2 and words[0] in app.GROUPS and words[1] in {
+            c.name for c in app.group_app(words[0]).registered_commands}:
         return (words[0], words[1])
     return ()
-
-
-def _pruned(app, path: tuple[str, ...]):
-    """A shallow copy of the app that registers only the command at `path`."""
-    import copy
-
-    root = copy.copy(app)
-    root.registered_commands = [c for c in app.registered_commands if len(path) == 1 and c.name == path[0]]
-    root.registered_groups = []
-    if len(path) == 2:
-        group = copy.copy(next(g for g in app.registered_groups if g.name == path[0]))
-        group.typer_instance = copy.copy(group.typer_instance)
-        group.typer_instance.registered_commands = [
-            c for c in group.typer_instance.registered_commands if c.name == path[1]
-        ]
-        root.registered_groups = [group]
-    return root
 
 
 def main() -> None:

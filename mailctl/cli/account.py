@@ -1,7 +1,5 @@
 """`mailctl account passwd USER`: a hosting account's login password."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

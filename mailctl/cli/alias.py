@@ -1,8 +1,6 @@
 """`mailctl alias ...`: list, add and remove aliases and forwarders (an address that
 delivers to others)."""
 
-from __future__ import annotations
-
 from typing import Annotated, List, Optional
 
 import typer

@@ -2,33 +2,52 @@
 
 Command modules import only typer and mailctl's light modules at top level; anything
 heavy (requests, keyring, rich tables, a backend) is imported inside the command that
-needs it, so `mailctl --help` stays fast."""
+needs it, so `mailctl --help` stays fast. The command modules themselves are named in
+two tables (GROUPS, COMMANDS) and imported when the tree is built: a command line that
+names one command builds an app holding only it (`for_command`), so `pop list` never
+imports the estate, alias or profile commands nor builds their options; `app`, the
+whole tree, is built on first use (help, completion, the man page).
 
-from __future__ import annotations
+The command modules do not use `from __future__ import annotations`: typer reads every
+parameter's annotation each time it builds a command, and a string one is compiled and
+evaluated again on every run (tests/core/test_startup.py keeps them objects)."""
 
+import importlib
 import math
 from typing import Annotated, List, Optional
 
 import typer
 
 from mailctl import __version__, providers
-from mailctl.cli import account, alias, audit, completers, completion, demo, domain, estate, passwd, pop, profile, session
+from mailctl.cli import completers, completion
 from mailctl.cli.runtime import Runtime
 from mailctl.output import MODES
 
-app = typer.Typer(
-    name="mailctl",
-    cls=completion.CompletingGroup,
-    help=f"Manage mailboxes on {providers.labels(providers.specs())} from one command line.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # Help is laid out by click's own formatter: rendering it with rich (boxes, markup)
-    # imported rich and markdown_it for every --help and cost more than the whole rest
-    # of the start-up. Tables and errors still use mailctl's own output.
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def _account_help() -> str:
+    return ("Hosting account login passwords ("
+            + providers.labels([s for s in providers.specs() if s.supports("account passwd")]) + ").")
+
+
+# The command groups, in the order help lists them: name -> (module holding its `app`, help).
+GROUPS: dict = {
+    "profile": ("mailctl.cli.profile", "Named connections to panels (stored in config.toml)."),
+    "session": ("mailctl.cli.session", "Store, check and forget a profile's credentials."),
+    "domain": ("mailctl.cli.domain", "Domains the profile can manage."),
+    "pop": ("mailctl.cli.pop", "Mailboxes: list, show, create, change, delete."),
+    "alias": ("mailctl.cli.alias", "Aliases and forwarders: list, add, remove."),
+    "account": ("mailctl.cli.account", _account_help),
+}
+# The commands of the root: name -> (module, function, help; None: the docstring's).
+COMMANDS: dict = {
+    "passwd": ("mailctl.cli.passwd", "passwd", "Change a mailbox password."),
+    "export": ("mailctl.cli.estate", "export", "Write the live state as an estate file (docs/estate.md)."),
+    "plan": ("mailctl.cli.estate", "plan", "Show what differs between an estate file and the live state."),
+    "apply": ("mailctl.cli.estate", "apply", "Make the live state what an estate file declares."),
+    "audit": ("mailctl.cli.audit", "audit", "Show the log of changes made through mailctl."),
+    "completion": ("mailctl.cli.completion", "completion", None),
+    "demo": ("mailctl.cli.demo", "demo", None),
+}
 
 
 def _version(ctx: typer.Context, value: bool) -> None:
@@ -52,7 +71,6 @@ def _output_mode(value: Optional[str]) -> Optional[str]:
     return value
 
 
-@app.callback()
 def main(
     ctx: typer.Context,
     profile_names: Annotated[
@@ -102,17 +120,52 @@ def main(
     options.no_color = no_color
 
 
-app.add_typer(profile.app, name="profile", help="Named connections to panels (stored in config.toml).")
-app.add_typer(session.app, name="session", help="Store, check and forget a profile's credentials.")
-app.add_typer(domain.app, name="domain", help="Domains the profile can manage.")
-app.add_typer(pop.app, name="pop", help="Mailboxes: list, show, create, change, delete.")
-app.add_typer(alias.app, name="alias", help="Aliases and forwarders: list, add, remove.")
-app.add_typer(account.app, name="account", help="Hosting account login passwords ("
-              + providers.labels([s for s in providers.specs() if s.supports("account passwd")]) + ").")
-app.command("passwd", help="Change a mailbox password.")(passwd.passwd)
-app.command("export", help="Write the live state as an estate file (docs/estate.md).")(estate.export)
-app.command("plan", help="Show what differs between an estate file and the live state.")(estate.plan)
-app.command("apply", help="Make the live state what an estate file declares.")(estate.apply)
-app.command("audit", help="Show the log of changes made through mailctl.")(audit.audit)
-app.command("completion")(completion.completion)
-app.command("demo")(demo.demo)
+def _root() -> typer.Typer:
+    root = typer.Typer(
+        name="mailctl",
+        cls=completion.CompletingGroup,
+        help=f"Manage mailboxes on {providers.labels(providers.specs())} from one command line.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        # Help is laid out by click's own formatter: rendering it with rich (boxes, markup)
+        # imported rich and markdown_it for every --help and cost more than the whole rest
+        # of the start-up. Tables and errors still use mailctl's own output.
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    root.callback()(main)
+    return root
+
+
+def group_app(name: str) -> typer.Typer:
+    """The Typer app of the group `name` (its module is imported now)."""
+    return importlib.import_module(GROUPS[name][0]).app
+
+
+def for_command(path: tuple[str, ...] = ()) -> typer.Typer:
+    """The app with the root's options and only the command at `path` (("pop", "list"),
+    ("passwd",)), importing only that command's module; the whole tree for ()."""
+    import copy
+
+    root = _root()
+    for name, (module, function, text) in COMMANDS.items():
+        if not path or path == (name,):
+            root.command(name, **({"help": text} if text else {}))(getattr(importlib.import_module(module), function))
+    for name, (module, text) in GROUPS.items():
+        if path and path[0] != name or len(path) == 1:
+            continue
+        group = group_app(name)
+        if path:
+            group = copy.copy(group)
+            group.registered_commands = [c for c in group.registered_commands if c.name == path[1]]
+        root.add_typer(group, name=name, help=text() if callable(text) else text)
+    return root
+
+
+def __getattr__(name: str):
+    # `app`, the whole tree, is built on first use and kept.
+    if name == "app":
+        globals()["app"] = built = for_command()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,5 @@
 """`mailctl audit`: the log of changes made through mailctl."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -7,8 +7,6 @@ _MAILCTL_COMPLETE set, and click walks the command tree (subcommands, options, a
 values from mailctl.cli.completers) to answer. The files under completions/ are this
 command's output, written by scripts/generate_docs.py."""
 
-from __future__ import annotations
-
 import os
 from typing import Annotated, Any, MutableMapping, Optional
 

@@ -1,7 +1,5 @@
 """`mailctl demo`: a guided tour against the built-in emulator (mailctl.cli.tour)."""
 
-from __future__ import annotations
-
 import typer
 
 

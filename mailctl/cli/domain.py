@@ -1,7 +1,5 @@
 """`mailctl domain list`."""
 
-from __future__ import annotations
-
 import typer
 
 from mailctl.cli import provider_options as provider_opts

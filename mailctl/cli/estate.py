@@ -3,8 +3,6 @@
 live state is read concurrently; apply makes only the difference, through the bulk
 engine, then reads again to say whether the estate is in sync."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, List, Optional

@@ -1,7 +1,5 @@
 """`mailctl passwd ADDRESS [--self]`: change a mailbox password."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """`mailctl pop ...`: list, show, create, change and delete mailboxes."""
 
-from __future__ import annotations
-
 from typing import Annotated, List, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`mailctl profile ...`: named connections in config.toml (never a secret)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

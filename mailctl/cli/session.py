@@ -1,7 +1,5 @@
 """`mailctl session ...`: verify and store a profile's secret, check it, forget it."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

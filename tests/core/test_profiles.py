@@ -4,6 +4,7 @@ import multiprocessing
 import os
 import stat
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -179,3 +180,23 @@ def test_config_dir_from_environment_variable(cli, tmp_path):
     assert result.exit_code == 0
     assert Config.load(elsewhere / "config.toml").names() == ["y"]
     assert Config.load().names() == ["x"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG directories are Linux's")
+@pytest.mark.parametrize("value", [None, "", "relative/dir", "/srv/xdg"])
+@pytest.mark.parametrize("kind, variable", [("config", "XDG_CONFIG_HOME"), ("state", "XDG_STATE_HOME")])
+def test_user_dirs_on_linux_are_platformdirs_answer(monkeypatch, tmp_path, kind, variable, value):
+    # mailctl reads the XDG variables itself (importing platformdirs is a start-up cost);
+    # the answer must stay the one platformdirs gives and the README documents.
+    import platformdirs
+
+    from mailctl.config import user_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    if value is None:
+        monkeypatch.delenv(variable, raising=False)
+    else:
+        monkeypatch.setenv(variable, value)
+    expected = Path(getattr(platformdirs, f"user_{kind}_dir")("mailctl", appauthor=False))
+    documented = Path(value) if value == "/srv/xdg" else tmp_path / {"config": ".config", "state": ".local/state"}[kind]
+    assert user_dir(kind, "MAILCTL_UNSET_OVERRIDE", {}) == expected == documented / "mailctl"

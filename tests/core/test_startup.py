@@ -2,6 +2,7 @@
 libraries; they load inside the commands that need them."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -46,13 +47,12 @@ def test_version_among_other_options_uses_the_full_cli(cli):
 
 def test_a_named_command_builds_only_its_part_of_the_tree(cli):
     from mailctl.cli import _COMMANDS, _named_command
-    from mailctl.cli.app import app
 
-    assert _named_command(app, ["--json", "-p", "x", "pop", "list", "example.com"]) == ("pop", "list")
-    assert _named_command(app, ["passwd", "a@example.com"]) == ("passwd",)
+    assert _named_command(["--json", "-p", "x", "pop", "list", "example.com"]) == ("pop", "list")
+    assert _named_command(["passwd", "a@example.com"]) == ("passwd",)
     # Help, a typo and a bare group get the whole tree (lists, suggestions).
-    assert _named_command(app, ["pop", "lst"]) == _named_command(app, ["pop", "list", "--help"]) == ()
-    assert _named_command(app, ["pop"]) == ()
+    assert _named_command(["pop", "lst"]) == _named_command(["pop", "list", "--help"]) == ()
+    assert _named_command(["pop"]) == ()
     cli("pop", "list", "example.com")
     tree = _COMMANDS[("pop", "list")]
     assert list(tree.commands) == ["pop"] and list(tree.commands["pop"].commands) == ["list"]
@@ -67,3 +67,49 @@ def test_importing_the_api_loads_no_heavy_module():
 
 def test_importing_mailctl_does_not_load_the_api():
     assert "mailctl.api" not in _loaded_after("import mailctl")
+
+
+def test_a_command_line_imports_only_its_command_module(tmp_path):
+    # pop list builds its own command and options only: the other command modules (and
+    # the provider options they build when imported) are never loaded, nor what only
+    # some runs need (platformdirs on Linux, html for redaction).
+    code = (
+        "import sys\nfrom mailctl.cli import run\n"
+        "code = run(['-p', 'nobody', 'pop', 'list', 'example.com'])\n"
+        "print(__import__('json').dumps([code, sorted(sys.modules)]))"
+    )
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    env.pop("MAILCTL_CONFIG_DIR", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    exit_code, loaded = json.loads(done.stdout)
+    assert exit_code == 3 and "no profile named 'nobody'" in done.stderr
+    from mailctl.cli.app import COMMANDS, GROUPS
+
+    modules = {module for module, *_ in [*GROUPS.values(), *COMMANDS.values()]} - {"mailctl.cli.pop"}
+    assert "mailctl.cli.pop" in loaded
+    assert sorted(modules & set(loaded)) == ["mailctl.cli.completion"]  # the root's own group class
+    assert "html" not in loaded
+    if sys.platform.startswith("linux"):
+        assert "platformdirs" not in loaded
+
+
+def test_command_annotations_are_objects_not_strings():
+    # typer reads every parameter's annotation each time it builds a command; a string
+    # (from `from __future__ import annotations`) is compiled and evaluated again on
+    # every run, so the command modules keep theirs as objects.
+    import inspect
+
+    import typer.main
+
+    from mailctl.cli.app import app
+
+    def callbacks(command):
+        yield command.callback
+        for sub in getattr(command, "commands", {}).values():
+            yield from callbacks(sub)
+
+    root = typer.main.get_command(app)
+    strings = {(fn.__module__, fn.__name__, name)
+               for fn in callbacks(root) if fn is not None
+               for name, value in inspect.get_annotations(inspect.unwrap(fn)).items() if isinstance(value, str)}
+    assert strings == set()
