@@ -1,5 +1,8 @@
 """Time the emulator's list calls with 100,000 mailboxes in one domain (no test: timings
-depend on the machine). Run: python benchmarks/emulator_scale.py [N]"""
+depend on the machine), each beside the goal of issue 18: a list call in under 1 s, the
+first one (which builds the row caches) as well as the next. The --state file is saved in
+the background, batched (mailctl/emulator/statefile.py); its save time is printed for
+information. Run: python benchmarks/emulator_scale.py [N]"""
 
 from __future__ import annotations
 
@@ -30,14 +33,28 @@ def post(url: str, data: bytes, headers: dict[str, str]) -> bytes:
         return answer.read()
 
 
+GOAL_SECONDS = 1.0
+RESULTS: list[tuple[str, float, float]] = []
+
+
 def timed(label: str, call) -> None:
+    """One call, printed as seconds and as a ratio to the 1 s goal."""
     start = time.perf_counter()
     body = call()
-    print(f"{label:55s} {time.perf_counter() - start:7.3f} s  {len(body) / 1e6:6.1f} MB")
+    seconds = time.perf_counter() - start
+    ratio = seconds / GOAL_SECONDS
+    RESULTS.append((f"emulator {label}", ratio, 1.0))
+    print(f"{label:55s} {seconds:7.3f} s  {len(body) / 1e6:6.1f} MB  {ratio:5.2f}x of 1 s "
+          f"{'ok' if ratio <= 1.0 else 'MISSED'}")
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+
+
+def measure(n: int) -> list[tuple[str, float, float]]:
+    """Every call of the list above; returns (target, ratio to 1 s, goal)."""
+    RESULTS.clear()
     world = build_world(n)
     with tempfile.TemporaryDirectory() as tmp, Emulator(state=world,
                                                         state_file=Path(tmp) / "s.json") as emu:
@@ -76,7 +93,8 @@ def main() -> None:
             "mail.set", {"mail": "user050000@example.com", "memo": "x"}))
         start = time.perf_counter()
         emu.save_state()
-        print(f"{'state file save':55s} {time.perf_counter() - start:7.3f} s")
+        print(f"{'state file save (in the background, batched)':55s} {time.perf_counter() - start:7.3f} s")
+    return list(RESULTS)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ def _getpass(prompt: str) -> str:
     return getpass.getpass(prompt, stream=sys.stderr)
 
 
-@dataclass
+@dataclass(eq=False)  # a run's surroundings: compared by identity (one generated method fewer)
 class Environment:
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
     stdout: TextIO = field(default_factory=lambda: sys.stdout)

@@ -50,7 +50,7 @@ class _Adapter(requests.adapters.HTTPAdapter):
         return super().init_poolmanager(*args, **kwargs)
 
 
-@dataclass
+@dataclass(eq=False)  # settings of one run, never compared: one generated method fewer at start-up
 class TransportSettings:
     base_url: str
     verify: bool | str = True  # False (--insecure), True, or a CA bundle path
@@ -66,7 +66,7 @@ class TransportSettings:
     secret_fields: frozenset[str] = frozenset()  # the provider's own, beside SECRET_FIELDS
 
 
-@dataclass
+@dataclass(eq=False)  # a connection: compared by identity
 class Transport:
     settings: TransportSettings
     secrets: set[str] = field(default_factory=set)

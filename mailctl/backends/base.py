@@ -84,7 +84,7 @@ class Suggestion:
     options: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity (and one generated method fewer at start-up)
 class BackendContext:
     profile: "Profile"
     credentials: "Credentials"

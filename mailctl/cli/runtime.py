@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from mailctl.transport import Transport
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: one generated method fewer at start-up
 class GlobalOptions:
     profile: str | None = None  # the first -p
     profiles: list = field(default_factory=list)  # every -p, in order (names or globs)
@@ -33,7 +33,7 @@ class GlobalOptions:
     no_color: bool = False
 
 
-@dataclass
+@dataclass(eq=False)  # a run: compared by identity
 class Runtime:
     env: Environment
     options: GlobalOptions = field(default_factory=GlobalOptions)
