@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import sys
-from typing import Sequence
+from typing import Callable, Sequence
 
 from mailctl.environment import Environment
 from mailctl.errors import EXIT_INTERRUPTED, EXIT_USAGE, MailctlError
@@ -54,8 +54,10 @@ def hoist_global_options(argv: Sequence[str]) -> list[str]:
     return front + rest
 
 
-def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
-    """Run one mailctl command line; returns the exit code."""
+def run(argv: Sequence[str] | None = None, env: Environment | None = None, *,
+        on_built: Callable[[], None] | None = None) -> int:
+    """Run one mailctl command line; returns the exit code. `on_built` is called once the
+    command is built, before it runs (the entry point resumes garbage collection there)."""
     import click
 
     from mailctl.cli.runtime import Runtime
@@ -65,6 +67,8 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None) -> in
     argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
     runtime = Runtime(env)
     command = _command(argv)
+    if on_built is not None:
+        on_built()
     try:
         # click writes help and usage to sys.stdout/stderr; point them at the
         # environment's streams so an injected environment captures everything.

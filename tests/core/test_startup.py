@@ -113,3 +113,21 @@ def test_command_annotations_are_objects_not_strings():
                for fn in callbacks(root) if fn is not None
                for name, value in inspect.get_annotations(inspect.unwrap(fn)).items() if isinstance(value, str)}
     assert strings == set()
+
+
+def test_the_entry_point_runs_the_command_with_garbage_collection_on(tmp_path):
+    # The collector is off while the CLI loads and the command is built, then back on
+    # (what exists by then frozen out of later collections) before the command runs.
+    code = (
+        "import gc, sys\nimport mailctl.__main__ as entry\nimport mailctl.cli.runtime as runtime\n"
+        "seen = []\n"
+        "original = runtime.Runtime.profile\n"
+        "def profile(self):\n    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n    return original(self)\n"
+        "runtime.Runtime.profile = profile\n"
+        "sys.argv = ['mailctl', '-p', 'nobody', 'pop', 'list', 'example.com']\n"
+        "try:\n    entry.main()\nexcept SystemExit as done:\n    print(done.code, seen, gc.isenabled())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "MAILCTL_CONFIG_DIR": str(tmp_path)})
+    assert done.stdout.split(None, 1) == ["3", "[(True, True)] True\n"]
+    assert "no profile named 'nobody'" in done.stderr
