@@ -55,9 +55,10 @@ def hoist_global_options(argv: Sequence[str]) -> list[str]:
 
 
 def run(argv: Sequence[str] | None = None, env: Environment | None = None, *,
-        on_built: Callable[[], None] | None = None) -> int:
-    """Run one mailctl command line; returns the exit code. `on_built` is called once the
-    command is built, before it runs (the entry point resumes garbage collection there)."""
+        on_first_transport: Callable[[], None] | None = None) -> int:
+    """Run one mailctl command line; returns the exit code. `on_first_transport` is called
+    once the command has built its first transport, before its first request (the entry
+    point resumes garbage collection there)."""
     import click
 
     from mailctl.cli.runtime import Runtime
@@ -65,10 +66,8 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None, *,
 
     env = env or Environment()
     argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
-    runtime = Runtime(env)
+    runtime = Runtime(env, on_first_transport=on_first_transport)
     command = _command(argv)
-    if on_built is not None:
-        on_built()
     try:
         # click writes help and usage to sys.stdout/stderr; point them at the
         # environment's streams so an injected environment captures everything.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from mailctl import validation
 from mailctl.environment import Environment
@@ -48,6 +48,9 @@ class Runtime:
     # cannot use (ConfigError by name): left out, and reported as failed, so one profile a
     # newer mailctl wrote does not stop the read of all the others.
     unusable_profiles: dict = field(default_factory=dict)
+    # Called once, when the run's first transport (requests) has been built: the entry
+    # point resumes garbage collection there (mailctl/__main__.py).
+    on_first_transport: "Callable[[], None] | None" = None
 
     @property
     def out(self) -> Output:
@@ -159,6 +162,9 @@ class Runtime:
         transport = new_transport(profile, secrets=self.secrets, timeout=self.options.timeout,
                                   debug=self.env.stderr if self.options.debug else None, notice=self.out.warn)
         self._transports.append(transport)
+        hook, self.on_first_transport = self.on_first_transport, None
+        if hook is not None:
+            hook()
         return transport
 
     def backend(self, profile: "Profile | None" = None, *, overrides: "dict | None" = None) -> "Backend":

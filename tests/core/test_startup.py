@@ -115,19 +115,26 @@ def test_command_annotations_are_objects_not_strings():
     assert strings == set()
 
 
-def test_the_entry_point_runs_the_command_with_garbage_collection_on(tmp_path):
-    # The collector is off while the CLI loads and the command is built, then back on
-    # (what exists by then frozen out of later collections) before the command runs.
+def test_the_entry_point_resumes_garbage_collection_before_the_first_request(tmp_path):
+    # The collector is off while the CLI loads, the command is built and its transport
+    # (requests) is made; then what exists is frozen and the collector is on for the
+    # requests. Nothing listens on port 9 of the loopback: the run ends in exit 5.
+    env = {**os.environ, "MAILCTL_CONFIG_DIR": str(tmp_path), "MAILCTL_SECRET": "not-sent-anywhere"}
+    subprocess.run([sys.executable, "-m", "mailctl", "profile", "add", "x", "--provider", "cpanel",
+                    "--url", "http://127.0.0.1:9", "--user", "demo"], env=env, check=True, capture_output=True)
     code = (
         "import gc, sys\nimport mailctl.__main__ as entry\nimport mailctl.cli.runtime as runtime\n"
-        "seen = []\n"
-        "original = runtime.Runtime.profile\n"
-        "def profile(self):\n    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n    return original(self)\n"
-        "runtime.Runtime.profile = profile\n"
-        "sys.argv = ['mailctl', '-p', 'nobody', 'pop', 'list', 'example.com']\n"
-        "try:\n    entry.main()\nexcept SystemExit as done:\n    print(done.code, seen, gc.isenabled())\n"
+        "seen = []\nprofile = runtime.Runtime.profile\n"
+        "def watched(self):\n    seen.append(('profile', gc.isenabled()))\n    return profile(self)\n"
+        "runtime.Runtime.profile = watched\n"
+        "import mailctl.transport as transport\nrequest = transport.Transport.request\n"
+        "def sent(self, *args, **kwargs):\n    seen.append(('request', gc.isenabled(), gc.get_freeze_count() > 0))\n"
+        "    return request(self, *args, **kwargs)\n"
+        "transport.Transport.request = sent\n"
+        "sys.argv = ['mailctl', '-p', 'x', 'pop', 'list', 'example.com']\n"
+        "try:\n    entry.main()\nexcept SystemExit as done:\n    print(__import__('json').dumps([done.code, seen]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          env={**os.environ, "MAILCTL_CONFIG_DIR": str(tmp_path)})
-    assert done.stdout.split(None, 1) == ["3", "[(True, True)] True\n"]
-    assert "no profile named 'nobody'" in done.stderr
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    exit_code, seen = json.loads(done.stdout)
+    assert exit_code == 5 and "connection refused" in done.stderr
+    assert seen[0] == ["profile", False] and seen[1:] and all(event == ["request", True, True] for event in seen[1:])
