@@ -90,7 +90,7 @@ def run(argv: Sequence[str] | None = None, env: Environment | None = None, *,
             return _closed_stdout(env)
         from mailctl.cli import hints
 
-        hints.add_to(error, runtime, _named_command(app, argv))
+        hints.add_to(error, runtime, _named_command(argv))
         runtime.out.error(error)
         return error.exit_code
     except click.exceptions.Exit as done:

@@ -26,9 +26,8 @@ PLACEHOLDER = "VALUE"
 
 def command_tree() -> click.Group:
     from mailctl.cli import _command
-    from mailctl.cli.app import app
 
-    return _command(app, [])
+    return _command([])
 
 
 def _takes_value(command: click.Command, name: str) -> bool:
