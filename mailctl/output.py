@@ -484,6 +484,15 @@ class Output:
             widths.append(width)
 
         free = [c.free_text for c in columns]
+        if self.env.stdout_isatty and show_header and len(columns) > 2:
+            # Wider than the terminal even with free text cut: the terminal would wrap
+            # the lines and break addresses and times at its edge. One block per record.
+            limit = self.env.terminal_width()
+            fitted = _fit(widths, free, limit)
+            if sum(fitted) + len(_GAP) * (len(fitted) - 1) > limit:
+                styled = self.color and self.env.stdout_styles
+                self._write_chunks(_stacked(cells, headers, free, limit, title and visible(title), styled))
+                return
         if self.env.stdout_isatty and any(free):
             fitted = _fit(widths, free, self.env.terminal_width())
             for i, (wanted, width) in enumerate(zip(widths, fitted)):
@@ -581,6 +590,31 @@ def with_applied(spec, row: dict) -> dict:
     """A successful write's JSON record; where `spec.applies_later`, with "applied": false
     (accepted, not yet applied). Other providers' records stay as they are."""
     return {**row, "applied": False} if spec.applies_later else row
+
+
+def _stacked(cells: list[list[str]], headers: list[str], free: list[bool], limit: int, title: str | None,
+             styled: bool):
+    """A table too wide for the terminal as one block per record, a line per field
+    ("Target   info@example.com"), blocks apart by a blank line. Only free text wraps,
+    at spaces; an empty field is left out."""
+    import textwrap
+
+    label = max(map(cell_width, headers))
+    room = max(limit - label - len(_GAP), 20)
+    indent = " " * (label + len(_GAP))
+    names = [(f"\x1b[1m{h}\x1b[0m" if styled else h) + " " * (label - cell_width(h)) for h in headers]
+    if title:
+        yield (f"\x1b[3m{title}\x1b[0m" if styled else title) + "\n\n"
+    for i in range(len(cells[0]) if cells else 0):
+        lines = []
+        for name, column_cells, is_free in zip(names, cells, free):
+            value = column_cells[i]
+            if not value:
+                continue
+            parts = textwrap.wrap(value, room, break_long_words=False, break_on_hyphens=False) if is_free else [value]
+            lines.append(name + _GAP + (parts[0] if parts else ""))
+            lines.extend(indent + part for part in parts[1:])
+        yield ("\n" if i else "") + "\n".join(line.rstrip(" ") for line in lines) + "\n"
 
 
 def _pad(text: str, width: int, justify: str) -> str:

@@ -141,7 +141,9 @@ def _pin(runtime, url: str, *, pin: bool, given: Optional[str], insecure: bool, 
 def list_(ctx: typer.Context) -> None:
     """List profiles.
 
-    In a pipe: name, provider, url, user, and 'default' or '-'."""
+    In a pipe: name, provider, url, user, and 'default' or '-'; when a profile in
+    config.toml cannot be used, a last field says what is wrong with it ('-' for the
+    others)."""
     from mailctl.output import PROFILE_COLUMNS
 
     from mailctl.output import PROFILE_ERROR_COLUMN
