@@ -1,4 +1,5 @@
-"""mailctl: one command line for mailboxes on DirectAdmin, cPanel, WHM and mailbox.org."""
+"""mailctl: one command line for the mailboxes, aliases and mail estates of hosting
+panels (every provider of mailctl.providers)."""
 
 # Kept as a literal (not read from package metadata) so `mailctl --version` needs no
 # importlib.metadata scan at start-up.

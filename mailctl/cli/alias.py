@@ -218,7 +218,7 @@ def remove(
         row = {"address": str(target), "outcome": "absent", "destinations": None}
     else:
         if left is None:
-            runtime.out.done(backend.spec, f"Removed {target}")
+            runtime.out.done(backend.spec, f"Removed every destination of {target}")
         else:
             runtime.out.done(backend.spec, f"Removed {', '.join(gone)} from {target}; it still delivers to "
                                            f"{', '.join(left.destinations)}")

@@ -142,6 +142,14 @@ def test_remove_the_whole_alias(cli, panel):
     assert panel.routes() == {}
 
 
+def test_removing_a_mailboxs_own_forwarding_does_not_read_as_removing_the_mailbox(cli, panel):
+    panel.add_route(panel.forwarder, [OUT1])
+    result = cli("-y", "alias", "remove", panel.forwarder)
+    assert result.exit_code == 0, result.stderr
+    assert f"every destination of {panel.forwarder}" in result.stderr.splitlines()[-1]
+    assert panel.routes() == {}
+
+
 def test_remove_is_confirmed_like_pop_delete(cli, panel):
     panel.add_route(TEAM, [SALES])
     panel.emu.clear_requests()
