@@ -224,7 +224,7 @@ def test_remove_deletes_each_row_by_the_function_of_its_type(cli, isp, logged_in
     assert [(c, b["primary_id"]) for c in ("mail_forward_delete", "mail_alias_delete") for b in wire.bodies(c)] == [
         ("mail_forward_delete", forward.forwarding_id), ("mail_alias_delete", alias.forwarding_id)]
     assert list(isp.forwardings) == [str(catchall.forwarding_id)]
-    assert messages(result) == [f"Accepted: removed old@example.com {LATER}"]
+    assert messages(result) == [f"Accepted: removed every destination of old@example.com {LATER}"]
 
 
 def test_removing_one_destination_updates_the_row(cli, isp, logged_in, wire):
