@@ -109,6 +109,13 @@ def _flag(name: str, value: Any) -> bool | None:
     return value
 
 
+def _config_path(config: "str | os.PathLike | None", environ: Mapping[str, str]) -> Path:
+    """The config.toml given, else MAILCTL_CONFIG_DIR's, else the user's (as the CLI)."""
+    from mailctl.config import config_dir
+
+    return Path(config) if config is not None else config_dir(environ) / "config.toml"
+
+
 class Client:
     """One panel, reached with one set of credentials.
 
@@ -201,11 +208,11 @@ class Client:
             WHM's {"cpanel_user": "bob"}), over the profile's.
         config: another config.toml (default: MAILCTL_CONFIG_DIR's, else the user's).
         NotFound for an unknown profile, ConfigError for a broken file."""
-        from mailctl.config import Config, config_dir, resolve_profile
+        from mailctl.config import Config, resolve_profile
         from mailctl.providers import checked_options
 
         environ = os.environ if environ is None else environ
-        path = Path(config) if config is not None else config_dir(environ) / "config.toml"
+        path = _config_path(config, environ)
         if name is not None:
             name = validation.profile_name(name)
         else:
@@ -543,11 +550,10 @@ class _EstateClients:
         return self.given.get(name) or self.opened[name]
 
     def known(self) -> list[str]:
-        from mailctl.config import Config, config_dir
+        from mailctl.config import Config
 
         environ = os.environ if self.environ is None else self.environ
-        path = Path(self.config) if self.config is not None else config_dir(environ) / "config.toml"
-        return sorted(set(Config.load(path).names()) | set(self.given))
+        return sorted(set(Config.load(_config_path(self.config, environ)).names()) | set(self.given))
 
     def close(self) -> None:
         for client in self.opened.values():

@@ -64,7 +64,9 @@ def export(
             for name in (names or [domain.name for domain in backend.list_domains()])]
     live, failed = read(backends, keys, jobs=jobs or READ_JOBS)
     if failed:
-        raise _read_failure(failed)
+        from mailctl.estate.converge import read_failure
+
+        raise read_failure(failed)
     text = estate_text([live[key] for key in keys], {name: backend.spec for name, backend in backends.items()})
     if file is None:
         runtime.out.text(text)
@@ -227,14 +229,6 @@ def _plan(runtime: "Runtime", estate: "Estate", *, prune: bool, jobs: int | None
         backends = converge.open_backends(estate, lambda name: runtime.backend(runtime.config.get(name)),
                                           runtime.config.names)
     return converge.plan(estate, backends, prune=prune, jobs=jobs), backends
-
-
-def _read_failure(failed: dict):
-    """One domain that could not be read is its own error; several are one exit 6 naming each."""
-    if len(failed) == 1:
-        return next(iter(failed.values()))
-    return PartialFailure(f"{len(failed)} domains could not be read",
-                          details=[f"{p}/{d}: {error.message}" for (p, d), error in failed.items()])
 
 
 def _show(runtime: "Runtime", result: "Plan", *, to_stdout: bool) -> None:

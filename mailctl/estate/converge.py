@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from mailctl import validation
-from mailctl.errors import NotFound, PartialFailure, UsageError
+from mailctl.errors import MailctlError, NotFound, PartialFailure, UsageError
 
 if TYPE_CHECKING:
     from mailctl.backends.base import Backend
@@ -52,12 +52,18 @@ def plan(estate: "Estate", backends: "Mapping[str, Backend]", *, prune: bool, jo
 
     keys = [declared.key for declared in estate.domains]
     live, failed = read(backends, keys, jobs=jobs or READ_JOBS)
-    if len(failed) == 1:
-        raise next(iter(failed.values()))
     if failed:
-        raise PartialFailure(f"{len(failed)} domains could not be read; nothing was planned",
-                             details=[f"{p}/{d}: {error.message}" for (p, d), error in failed.items()])
+        raise read_failure(failed, "; nothing was planned")
     return diff.plan(estate, live, {name: backend.spec for name, backend in backends.items()}, prune=prune)
+
+
+def read_failure(failed: "Mapping[tuple[str, str], MailctlError]", consequence: str = "") -> MailctlError:
+    """What a read of several domains that some could not be read raises: one domain's
+    own error, or for several one PartialFailure (exit 6) naming each, then `consequence`."""
+    if len(failed) == 1:
+        return next(iter(failed.values()))
+    return PartialFailure(f"{len(failed)} domains could not be read{consequence}",
+                          details=[f"{p}/{d}: {error.message}" for (p, d), error in failed.items()])
 
 
 def check_deletes(result: "Plan", max_deletes: int) -> None:
@@ -82,8 +88,8 @@ def execute(backends: "Mapping[str, Backend]", result: "Plan", passwords: Mappin
             on_result: "Callable[[Result[Change]], None]" = lambda outcome: None,
             note: Callable[[str], None] = lambda text: None) -> int:
     """Make the plan's changes phase by phase (mailboxes, then the aliases that may point
-    at them, then alias deletions, then mailbox deletions), each through the backend's own write (settled, never
-    doubled, audited); returns how many failed. An auth failure or a dead server stops
+    at them, then alias deletions, then mailbox deletions), each through the backend's
+    own write (settled, never doubled, audited); returns how many failed. An auth failure or a dead server stops
     the run, as in bulk runs; Ctrl-C finishes the requests running, then raises."""
     from mailctl.bulk.runner import FAILED, Runner
 
@@ -97,8 +103,6 @@ def execute(backends: "Mapping[str, Backend]", result: "Plan", passwords: Mappin
 
     for phase in sorted({change.phase for change in result.changes}):
         todo = [change for change in result.changes if change.phase == phase]
-        if not todo:
-            continue
         runner = Runner(lambda change: make_change(backends[change.profile], change, passwords),
                         jobs=jobs, done="done", on_result=counted, note=note)
         runner.run(todo).raise_if_cut_short("interrupted; run mailctl apply again to finish (it re-plans)")
